@@ -1,0 +1,55 @@
+#include "parse/arena.h"
+#include "parse/diag.h"
+#include <stdlib.h>
+
+struct ArenaChunk {
+	ArenaChunk *next;
+	size_t size;
+	char data[];
+};
+
+Arena g_arena;
+
+enum { CHUNK_SIZE = 1 << 20 };
+
+void *arena_alloc_slow(Arena *a, size_t size)
+{
+	size_t want = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
+	ArenaChunk *c = malloc(sizeof(*c) + want);
+	if (!c)
+		fatal("out of memory (%zu bytes)", want);
+	c->size = want;
+	a->total += want;
+	if (want != CHUNK_SIZE && a->chunks) {
+		/* A big one-off block: keep bumping in the current chunk. */
+		c->next = a->chunks->next;
+		a->chunks->next = c;
+		return c->data;
+	}
+	c->next = a->chunks;
+	a->chunks = c;
+	a->cur = c->data + size;
+	a->end = c->data + want;
+	return c->data;
+}
+
+void arena_free(Arena *a)
+{
+	ArenaChunk *c = a->chunks;
+	while (c) {
+		ArenaChunk *n = c->next;
+		free(c);
+		c = n;
+	}
+	a->chunks = NULL;
+	a->cur = a->end = NULL;
+	a->total = 0;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t len)
+{
+	char *p = arena_alloc(a, len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}

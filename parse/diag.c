@@ -1,0 +1,116 @@
+#include "parse/diag.h"
+#include "parse/token.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+DiagConfig g_diag = { .max_errors_shown = 100 };
+static int nerrors, nwarnings;
+
+static void print_one_loc(Loc loc)
+{
+	const SrcFile *f = loc_file(loc);
+	if (!f)
+		return;
+	uint32_t line, col;
+	loc_line_col(loc, &line, &col);
+	fprintf(stderr, "         at: %s:%u:%u\n", f->name, line, col);
+	size_t len;
+	const char *s = src_line(f, line, &len);
+	/* Very long lines are cut around the column so the caret stays useful. */
+	size_t from = 0;
+	if (len > 200 && col > 100)
+		from = col - 80;
+	size_t shown = len - from > 200 ? 200 : len - from;
+	fprintf(stderr, "     source: %.*s\n", (int)shown, s + from);
+	fputs("             ", stderr);
+	for (size_t i = from; i + 1 < col && i < len; i++)
+		fputc(s[i] == '\t' ? '\t' : ' ', stderr);
+	fputs("^\n", stderr);
+}
+
+/* A token a macro produced is shown where it was written, then at each
+ * expansion site out to the user's text. */
+void diag_print_loc(Loc loc)
+{
+	Loc site;
+	Loc written = loc_written(loc, &site);
+	print_one_loc(written);
+	while (site.file) {
+		fprintf(stderr, "in expansion of macro:\n");
+		written = loc_written(site, &site);
+		print_one_loc(written);
+	}
+}
+
+void diag_verror(const char *kind, Loc loc, const Token *t, const char *fmt,
+		 va_list ap)
+{
+	nerrors++;
+	if (nerrors > g_diag.max_errors_shown)
+		return;
+	fprintf(stderr, "%s error: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	(void)t;
+	diag_print_loc(loc);
+	fputc('\n', stderr);
+}
+
+void diag_error(const char *kind, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_verror(kind, loc, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void diag_error_tok(const char *kind, const Token *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_verror(kind, t->loc, t, fmt, ap);
+	va_end(ap);
+}
+
+void diag_error_noloc(const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	nerrors++;
+	fprintf(stderr, "%s error: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void diag_warning(Loc loc, const char *fmt, ...)
+{
+	if (g_diag.suppress_warnings && !g_diag.warnings_are_errors)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	if (g_diag.warnings_are_errors)
+		nerrors++;
+	else
+		nwarnings++;
+	fputs(g_diag.warnings_are_errors ? "ERROR: " : "WARNING: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	diag_print_loc(loc);
+	va_end(ap);
+}
+
+int diag_error_count(void) { return nerrors; }
+int diag_warning_count(void) { return nwarnings; }
+void diag_reset(void) { nerrors = nwarnings = 0; }
+
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stap: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}

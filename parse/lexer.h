@@ -1,0 +1,17 @@
+/* Turns a source file into tokens.  Comments vanish here; script arguments
+ * ($1, @1, $#, @#) come out as identifiers for the preprocessor to replace. */
+#ifndef PARSE_LEXER_H
+#define PARSE_LEXER_H
+#include "parse/token.h"
+
+typedef struct Lexer {
+	const SrcFile *file;
+	const char *p, *end;
+} Lexer;
+
+void lexer_init(Lexer *lx, const SrcFile *file);
+/* Fills *t with the next token; TK_EOF at the end.  Malformed input is
+ * reported as a parse error and lexing goes on after it. */
+void lex_next(Lexer *lx, Token *t);
+
+#endif

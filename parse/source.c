@@ -1,0 +1,193 @@
+#include "parse/source.h"
+#include "parse/arena.h"
+#include "parse/diag.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static SrcFile **files;
+static uint32_t nfiles, files_cap;
+
+typedef struct Expansion {
+	Loc written, site;
+} Expansion;
+static Expansion *expansions;
+static uint32_t nexpansions, expansions_cap;
+
+SrcFile *src_from_string(const char *name, const char *text, size_t len)
+{
+	if (len >= UINT32_MAX)
+		fatal("%s: file too large", name);
+	if (nfiles + 1 >= files_cap) {
+		files_cap = files_cap ? files_cap * 2 : 1024;
+		files = realloc(files, sizeof(*files) * files_cap);
+		if (!files)
+			fatal("out of memory");
+		if (nfiles == 0)
+			files[nfiles++] = NULL;	/* id 0 means "no file" */
+	}
+	SrcFile *f = ANEW(&g_arena, SrcFile);
+	f->id = nfiles;
+	files[nfiles++] = f;
+	f->name = name;
+	f->text = arena_strndup(&g_arena, text, len);
+	f->len = (uint32_t)len;
+	return f;
+}
+
+SrcFile *src_load(const char *path, const char *display_name)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return NULL;
+	}
+	/* Regular files are read in one go; pipes (stdin, /dev/fd) grow. */
+	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	size_t len = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		fatal("out of memory");
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				fatal("out of memory");
+		}
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(buf);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	SrcFile *f = src_from_string(display_name ? display_name
+				     : arena_strndup(&g_arena, path, strlen(path)),
+				     buf, len);
+	free(buf);
+	return f;
+}
+
+static void build_lines(SrcFile *f)
+{
+	uint32_t n = 1;
+	for (uint32_t i = 0; i < f->len; i++)
+		n += f->text[i] == '\n';
+	f->line_starts = ANEWN(&g_arena, uint32_t, n);
+	f->line_starts[0] = 0;
+	uint32_t k = 1;
+	for (uint32_t i = 0; i < f->len; i++)
+		if (f->text[i] == '\n')
+			f->line_starts[k++] = i + 1;
+	f->nlines = n;
+}
+
+const SrcFile *src_get(uint32_t id)
+{
+	return id < nfiles ? files[id] : NULL;
+}
+
+Loc loc_expanded(Loc written, Loc site)
+{
+	if (nexpansions == expansions_cap) {
+		expansions_cap = expansions_cap ? expansions_cap * 2 : 4096;
+		expansions = realloc(expansions, sizeof(*expansions) * expansions_cap);
+		if (!expansions)
+			fatal("out of memory");
+	}
+	if (nexpansions >= LOC_EXPANDED)
+		fatal("too many macro expansions");
+	expansions[nexpansions] = (Expansion){ written, site };
+	return (Loc){ LOC_EXPANDED | nexpansions++, written.off };
+}
+
+Loc loc_written(Loc loc, Loc *site)
+{
+	if (site)
+		*site = (Loc){ 0, 0 };
+	if (loc.file & LOC_EXPANDED) {
+		const Expansion *x = &expansions[loc.file & ~LOC_EXPANDED];
+		if (site)
+			*site = x->site;
+		return x->written;
+	}
+	return loc;
+}
+
+const SrcFile *loc_file(Loc loc)
+{
+	/* A macro body's tokens can themselves come from an expansion. */
+	while (loc.file & LOC_EXPANDED)
+		loc = loc_written(loc, NULL);
+	return src_get(loc.file);
+}
+
+const char *loc_str(Loc loc, char *buf, size_t size)
+{
+	uint32_t line, col;
+	loc_line_col(loc, &line, &col);
+	const SrcFile *f = loc_file(loc);
+	snprintf(buf, size, "%s:%u:%u", f ? f->name : "<unknown>", line, col);
+	return buf;
+}
+
+void loc_line_col(Loc loc, uint32_t *line, uint32_t *col)
+{
+	while (loc.file & LOC_EXPANDED)
+		loc = loc_written(loc, NULL);
+	SrcFile *f = files && loc.file < nfiles ? files[loc.file] : NULL;
+	if (!f) {
+		*line = *col = 0;
+		return;
+	}
+	if (!f->line_starts)
+		build_lines(f);
+	uint32_t lo = 0, hi = f->nlines;	/* last start <= off */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (f->line_starts[mid] <= loc.off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = lo + 1;
+	*col = loc.off - f->line_starts[lo] + 1;
+}
+
+const char *src_line(const SrcFile *cf, uint32_t line, size_t *len)
+{
+	SrcFile *f = (SrcFile *)cf;
+	if (!f->line_starts)
+		build_lines(f);
+	if (line == 0 || line > f->nlines) {
+		*len = 0;
+		return "";
+	}
+	const char *s = f->text + f->line_starts[line - 1];
+	const char *e = memchr(s, '\n', (size_t)(f->text + f->len - s));
+	*len = e ? (size_t)(e - s) : (size_t)(f->text + f->len - s);
+	return s;
+}

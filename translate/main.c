@@ -1,0 +1,35 @@
+/* stap: the translator driver.  Runs the passes in order, stopping after
+ * the one -p names, and reports each pass as SystemTap does. */
+#include "config.h"
+#include "parse/diag.h"
+#include "translate/options.h"
+#include "translate/pass1.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(int argc, char **argv)
+{
+	static Session s;
+	session_init(&s);
+	int rc = options_parse(&s, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (!s.tapset_dir) {
+		const char *env = getenv("SYSTEMTAP_TAPSET");
+		s.tapset_dir = env ? env : PKGDATADIR "/tapset";
+	}
+	g_diag.suppress_warnings = s.suppress_warnings;
+	g_diag.warnings_are_errors = s.warnings_are_errors;
+
+	if (pass1_parse(&s)) {
+		int n = diag_error_count();
+		fprintf(stderr, "%d parse error%s.\nPass 1: parse failed.\n", n, n == 1 ? "" : "s");
+		return 1;
+	}
+	if (s.last_pass == 1) {
+		pass1_print(&s);
+		return 0;
+	}
+	fputs("stap: passes after 1 are not implemented yet\n", stderr);
+	return 1;
+}

@@ -1,0 +1,10 @@
+/* Pass 1: parse the user's script(s) and the tapset library. */
+#ifndef TRANSLATE_PASS1_H
+#define TRANSLATE_PASS1_H
+#include "translate/session.h"
+
+/* 0 on success, 1 after parse errors (already reported). */
+int pass1_parse(Session *s);
+void pass1_print(Session *s);
+
+#endif

@@ -342,7 +342,8 @@ static int set_rlimit(const Parser *p, long *dst, const char *name, const char *
 {
 	unsigned long n;
 	if (!parse_num(v, LONG_MAX, &n))
-		return fail(p, "invalid value '%s' for %s (expected a number from 0 up)", v, name);
+		return fail(p, "invalid value '%s' for %s (expected a whole number from 0 to %ld)",
+			    v, name, LONG_MAX);
 	*dst = (long)n;
 	return 0;
 }

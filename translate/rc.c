@@ -4,8 +4,9 @@
  * write their rc files that way ("-I ~/tapsets", "-D MAXACTION=$N").
  *
  * Kept from the shell: blanks separate words; '...' and "..." quote;
- * backslash escapes; $NAME and ${NAME} (an unset one is an error, as
- * SystemTap's WRDE_UNDEF makes it); ~ and ~/ at the start of a word.
+ * backslash escapes; $NAME and ${NAME}, split into words at blanks unless
+ * quoted (an unset one is an error, as SystemTap's WRDE_UNDEF makes it);
+ * ~ and ~/ at the start of a word.
  * Different on purpose: '#' at the start of a word begins a comment
  * (wordexp passes it on as a word, which became a script argument); globs
  * stay literal; $(...), `...` and the operators | & ; < > ( ) are errors
@@ -56,8 +57,9 @@ static bool is_name_char(char c, bool first)
 	       (!first && c >= '0' && c <= '9');
 }
 
-/* Expands $NAME or ${NAME} at *pp (just after the '$') into w. */
-static bool expand_var(const char **pp, StrBuf *w, char *err, size_t errsz)
+/* Reads $NAME or ${NAME} at *pp (just after the '$'); *val gets its value,
+ * or NULL for a lone '$', which stands for itself as in the shell. */
+static bool read_var(const char **pp, const char **val, char *err, size_t errsz)
 {
 	const char *p = *pp;
 	char name[128];
@@ -79,16 +81,14 @@ static bool expand_var(const char **pp, StrBuf *w, char *err, size_t errsz)
 		}
 		p++;
 	} else if (!n) {
-		sb_putc(w, '$');	/* a lone '$' is itself, as in the shell */
-		*pp = p;
+		*val = NULL;
 		return true;
 	}
-	const char *v = getenv(name);
-	if (!v) {
+	*val = getenv(name);
+	if (!*val) {
 		snprintf(err, errsz, "undefined variable $%s", name);
 		return false;
 	}
-	sb_puts(w, v);
 	*pp = p;
 	return true;
 }
@@ -160,9 +160,11 @@ bool rc_split(const char *text, RcWords *out, int *line, char *err, size_t errsz
 							sb_putc(&w, p[1]);
 						p += 2;
 					} else if (*p == '$') {
+						const char *v;
 						p++;
-						if (!expand_var(&p, &w, err, errsz))
+						if (!read_var(&p, &v, err, errsz))
 							goto out;
+						sb_puts(&w, v ? v : "$");
 					} else if (*p == '`') {
 						snprintf(err, errsz, "command substitution '`' is not allowed");
 						goto out;
@@ -181,9 +183,19 @@ bool rc_split(const char *text, RcWords *out, int *line, char *err, size_t errsz
 				}
 				p += p[1] ? 2 : 1;
 			} else if (c == '$') {
+				/* Unquoted, the value splits into words at blanks. */
+				const char *v;
 				p++;
-				if (!expand_var(&p, &w, err, errsz))
+				if (!read_var(&p, &v, err, errsz))
 					goto out;
+				for (v = v ? v : "$"; *v; v++) {
+					if (!strchr(" \t\n", *v)) {
+						sb_putc(&w, *v);
+					} else if (w.len || quoted) {
+						push_word(out, &w, start);
+						quoted = false;
+					}
+				}
 			} else if (c == '`') {
 				snprintf(err, errsz, "command substitution '`' is not allowed");
 				goto out;

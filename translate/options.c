@@ -885,15 +885,18 @@ void options_dump(const Session *s, FILE *f)
 
 int options_parse(Session *s, int argc, char **argv)
 {
+	/* Static: the session keeps pointers into the rc file's words. */
+	static char *rc_path;
+	static RcWords rc;
 	Parser p = { .s = s };
 	s->systemtap_dir = rc_systemtap_dir();
 	size_t n = strlen(s->systemtap_dir) + sizeof("/rc");
-	char *rc_path = malloc(n);
+	free(rc_path);
+	rc_path = malloc(n);
 	if (!rc_path)
 		return fail(NULL, "out of memory");
 	snprintf(rc_path, n, "%s/rc", s->systemtap_dir);
 
-	RcWords rc;
 	if (!rc_read(rc_path, &rc))
 		return 1;
 	if (rc.words.n || access(rc_path, F_OK) == 0)
@@ -901,23 +904,25 @@ int options_parse(Session *s, int argc, char **argv)
 	p.src = SRC_RC;
 	p.rc_path = rc_path;
 	p.rc_lines = rc.lines;
-	if (parse_words(&p, (char **)rc.words.v, rc.words.n))
-		return 1;
-
-	p.src = SRC_CMDLINE;
-	if (parse_words(&p, argv + 1, argc - 1))
-		return 1;
-
-	if (p.want_help) {
-		help_print_usage(stdout);
+	int status = parse_words(&p, (char **)rc.words.v, rc.words.n);
+	if (!status) {
+		p.src = SRC_CMDLINE;
+		status = parse_words(&p, argv + 1, argc - 1);
+	}
+	bool stop = status || p.want_help || p.want_version;
+	if (!stop)
+		status = check_combinations(&p) || assign_positionals(&p) || resolve_target(&p);
+	free(p.positional[SRC_RC].v);
+	free(p.positional[SRC_CMDLINE].v);
+	if (status)
+		return status;
+	if (stop) {
+		if (p.want_help)
+			help_print_usage(stdout);
+		else
+			help_print_version(stdout);
 		return fflush(stdout) ? 1 : 0;
 	}
-	if (p.want_version) {
-		help_print_version(stdout);
-		return fflush(stdout) ? 1 : 0;
-	}
-	if (check_combinations(&p) || assign_positionals(&p) || resolve_target(&p))
-		return 1;
 	fill_defaults(&p);
 	if (s->verbose[0] > 1) {
 		fprintf(stderr, "Session arch: %s release: %s\n", s->arch, s->kernel_release);

@@ -22,6 +22,11 @@ int main(int argc, char **argv)
 	g_diag.suppress_warnings = s.suppress_warnings;
 	g_diag.warnings_are_errors = s.warnings_are_errors;
 
+	if (s.list_mode != LIST_NONE) {
+		/* Listings are pass 2's (-l/-L/--dump-*); there is no user script. */
+		fputs("stap: listings (-l, -L, --dump-*) are not implemented yet\n", stderr);
+		return 1;
+	}
 	PassTimer t1;
 	report_start(&t1);
 	int failed = pass1_parse(&s);

@@ -1,13 +1,14 @@
 /* Prints report.c's lines for the passes stap does not run yet, so the
  * tests can check their wording:
  *
- *   report-lines 2 PROBES FUNCTIONS EMBEDS GLOBALS
- *   report-lines 3 C_FILE
- *   report-lines 4 MODULE_FILE BURN_MS  (BURN_MS of CPU here, as much in a child)
- *   report-lines 5 | cached PASS PATH | failed PASS | quiet PASS
- *   report-lines 1 LIBRARY_SCRIPTS
+ *   options-report-lines 2 PROBES FUNCTIONS EMBEDS GLOBALS
+ *   options-report-lines 3 C_FILE
+ *   options-report-lines 4 MODULE_FILE BURN_MS  (BURN_MS of CPU here, as much in a child)
+ *   options-report-lines 5 | cached PASS PATH | failed PASS | quiet PASS
+ *   options-report-lines 1 LIBRARY_SCRIPTS
  *
- * "quiet" prints a pass 2 line with no -v: nothing should come out. */
+ * "quiet N" clears -v for pass N, then reports passes 2, 3 and 5: pass N's
+ * line must be missing. */
 #include "translate/report.h"
 #include <stdio.h>
 #include <stdlib.h>

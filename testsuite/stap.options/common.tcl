@@ -90,3 +90,10 @@ proc opt_tree_has {name argv want} {
     stap_result [expr {[lsearch -exact $t $want] >= 0}] "pass 1: $name" \
         "expected the line '$want' in:\n[join $t \n]"
 }
+
+# Removes the scratch folder at the end of a test file, so a build tree is
+# clean after `make check` (distcheck's distcleancheck counts leftovers).
+proc opt_done {} {
+    global opt_tmp
+    file delete -force $opt_tmp
+}

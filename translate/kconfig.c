@@ -133,7 +133,8 @@ bool kernel_target_resolve(const char *arg, KernelTarget *t, char *err, size_t e
 		return false;
 	}
 	char rel[128];
-	if (!read_utsrelease(arg, rel, sizeof(rel)) && !read_kernel_release(arg, rel, sizeof(rel))) {
+	if (!read_utsrelease(arg, rel, sizeof(rel)) &&
+	    !read_kernel_release(arg, rel, sizeof(rel))) {
 		snprintf(err, errsz, "cannot find the kernel release in '%s' (no "
 			 "include/generated/utsrelease.h or include/config/kernel.release)", arg);
 		return false;

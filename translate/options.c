@@ -163,6 +163,7 @@ static const OptDef opts[] = {
 	{ 0, "colour", ARG_OPTIONAL, O_UNSUPPORTED },
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
+#define SEE_HELP "(stap --help lists the options)"
 
 /* ---- parse state and errors ---- */
 
@@ -399,7 +400,8 @@ static int apply(Parser *p, const OptDef *o, const char *name, const char *v)
 		return 0;
 	case O_BUFSIZE:
 		if (!parse_num(v, 4095, &n) || n < 1)
-			return fail(p, "invalid value '%s' for -s (expected 1 to 4095 megabytes)", v);
+			return fail(p, "invalid value '%s' for -s (expected 1 to 4095 megabytes)",
+				    v);
 		s->buffer_mb = (long)n;
 		return 0;
 	case O_INCLUDE:
@@ -519,7 +521,8 @@ static int apply(Parser *p, const OptDef *o, const char *name, const char *v)
 		return set_list(p, LIST_FUNCTIONS, "--dump-functions", NULL);
 	case O_TIMEOUT:
 		if (!parse_num(v, INT_MAX, &n) || n < 1)
-			return fail(p, "invalid value '%s' for -T (expected seconds, at least 1)", v);
+			return fail(p, "invalid value '%s' for -T (expected seconds, at least 1)",
+				    v);
 		s->timeout_s = (long)n;
 		return 0;
 	case O_TIMING:
@@ -651,11 +654,11 @@ static int parse_words(Parser *p, char **w, int n)
 			bool ambiguous;
 			const OptDef *o = find_long(name, len, &ambiguous);
 			if (ambiguous)
-				return fail(p, "option '--%.*s' is ambiguous (stap --help lists the "
-					    "options)", (int)len, name);
+				return fail(p, "option '--%.*s' is ambiguous " SEE_HELP, (int)len,
+					    name);
 			if (!o)
-				return fail(p, "unrecognized option '--%.*s' (stap --help lists the "
-					    "options)", (int)len, name);
+				return fail(p, "unrecognized option '--%.*s' " SEE_HELP, (int)len,
+					    name);
 			const char *shown = opt_name(o, true, buf);
 			const char *v = NULL;
 			if (eq) {
@@ -674,8 +677,7 @@ static int parse_words(Parser *p, char **w, int n)
 		for (const char *c = a + 1; *c; c++) {
 			const OptDef *o = find_short(*c);
 			if (!o)
-				return fail(p, "unrecognized option '-%c' (stap --help lists the "
-					    "options)", *c);
+				return fail(p, "unrecognized option '-%c' " SEE_HELP, *c);
 			const char *shown = opt_name(o, false, buf);
 			if (o->arg == ARG_NONE) {
 				if (apply(p, o, shown, NULL))

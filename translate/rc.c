@@ -15,6 +15,7 @@
 #include "parse/strbuf.h"
 #include <errno.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,113 +108,157 @@ static void push_word(RcWords *out, StrBuf *w, int line)
 	sb_clear(w);
 }
 
+/* The state of one split: where we are, the word being built, the line. */
+typedef struct Splitter {
+	const char *p;
+	StrBuf w;
+	RcWords *out;
+	int *line;
+	int word_line;		/* where the current word began */
+	bool quoted;		/* the current word had quotes: "" is a word */
+	char *err;
+	size_t errsz;
+} Splitter;
+
+__attribute__((format(printf, 2, 3)))
+static bool split_fail(Splitter *sp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sp->err, sp->errsz, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static void end_word(Splitter *sp)
+{
+	if (sp->w.len || sp->quoted)
+		push_word(sp->out, &sp->w, sp->word_line);
+	sp->quoted = false;
+}
+
+/* '...': everything literal up to the next quote. */
+static bool split_single(Splitter *sp)
+{
+	const char *q = strchr(sp->p + 1, '\'');
+	if (!q)
+		return split_fail(sp, "unterminated ' quote");
+	for (const char *r = sp->p + 1; r < q; r++)
+		*sp->line += *r == '\n';
+	sb_putn(&sp->w, sp->p + 1, (size_t)(q - sp->p - 1));
+	sp->p = q + 1;
+	sp->quoted = true;
+	return true;
+}
+
+/* "...": $VAR expands (not split), backslash escapes only \" \\ \$ \` and
+ * a newline. */
+static bool split_double(Splitter *sp)
+{
+	int opened = *sp->line;
+	const char *p = sp->p + 1;
+	while (*p != '"') {
+		if (!*p) {
+			*sp->line = opened;
+			return split_fail(sp, "unterminated \" quote");
+		}
+		if (*p == '\\' && p[1] && strchr("\"\\$`\n", p[1])) {
+			if (p[1] == '\n')
+				++*sp->line;
+			else
+				sb_putc(&sp->w, p[1]);
+			p += 2;
+		} else if (*p == '$') {
+			const char *v;
+			p++;
+			if (!read_var(&p, &v, sp->err, sp->errsz))
+				return false;
+			sb_puts(&sp->w, v ? v : "$");
+		} else if (*p == '`') {
+			return split_fail(sp, "command substitution '`' is not allowed");
+		} else {
+			*sp->line += *p == '\n';
+			sb_putc(&sp->w, *p++);
+		}
+	}
+	sp->p = p + 1;
+	sp->quoted = true;
+	return true;
+}
+
+/* Unquoted $VAR: its value splits into words at blanks. */
+static bool split_var(Splitter *sp)
+{
+	const char *v;
+	sp->p++;
+	if (!read_var(&sp->p, &v, sp->err, sp->errsz))
+		return false;
+	for (v = v ? v : "$"; *v; v++) {
+		if (strchr(" \t\n", *v))
+			end_word(sp);
+		else
+			sb_putc(&sp->w, *v);
+	}
+	return true;
+}
+
+static bool split_word(Splitter *sp)
+{
+	const char *blank = " \t\r\n";
+	sp->word_line = *sp->line;
+	if (sp->p[0] == '~' && (sp->p[1] == '/' || !sp->p[1] || strchr(blank, sp->p[1]))) {
+		sb_puts(&sp->w, home_dir());
+		sp->p++;
+	}
+	while (*sp->p && !strchr(blank, *sp->p)) {
+		char c = *sp->p;
+		bool ok = true;
+		if (c == '\'') {
+			ok = split_single(sp);
+		} else if (c == '"') {
+			ok = split_double(sp);
+		} else if (c == '$') {
+			ok = split_var(sp);
+		} else if (c == '\\') {
+			/* Escapes the next character; before a newline, continues the line. */
+			if (sp->p[1] == '\n')
+				++*sp->line;
+			else if (sp->p[1])
+				sb_putc(&sp->w, sp->p[1]);
+			sp->p += sp->p[1] ? 2 : 1;
+		} else if (c == '`') {
+			ok = split_fail(sp, "command substitution '`' is not allowed");
+		} else if (strchr("|&;<>()", c)) {
+			ok = split_fail(sp, "shell operator '%c' is not allowed (quote it)", c);
+		} else {
+			sb_putc(&sp->w, c);
+			sp->p++;
+		}
+		if (!ok)
+			return false;
+	}
+	end_word(sp);
+	return true;
+}
+
 bool rc_split(const char *text, RcWords *out, int *line, char *err, size_t errsz)
 {
-	StrBuf w = { 0 };
-	const char *p = text;
-	bool ok = false;
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			if (*p == '\n')
-				++*line;
-			p++;
+	Splitter sp = { .p = text, .out = out, .line = line, .err = err, .errsz = errsz };
+	bool ok = true;
+	while (ok) {
+		while (*sp.p && strchr(" \t\r\n", *sp.p)) {
+			*line += *sp.p == '\n';
+			sp.p++;
 		}
-		if (!*p)
+		if (!*sp.p)
 			break;
-		if (*p == '#') {
-			while (*p && *p != '\n')
-				p++;
+		if (*sp.p == '#') {
+			sp.p += strcspn(sp.p, "\n");
 			continue;
 		}
-		int start = *line;
-		bool quoted = false;
-		if (*p == '~' && (p[1] == '/' || p[1] == '\0' || strchr(" \t\r\n", p[1]))) {
-			sb_puts(&w, home_dir());
-			p++;
-		}
-		while (*p && !strchr(" \t\r\n", *p)) {
-			char c = *p;
-			if (c == '\'') {
-				const char *q = strchr(p + 1, '\'');
-				if (!q) {
-					snprintf(err, errsz, "unterminated ' quote");
-					goto out;
-				}
-				for (const char *r = p + 1; r < q; r++)
-					*line += *r == '\n';
-				sb_putn(&w, p + 1, (size_t)(q - p - 1));
-				p = q + 1;
-				quoted = true;
-			} else if (c == '"') {
-				int opened = *line;
-				p++;
-				while (*p != '"') {
-					if (!*p) {
-						*line = opened;
-						snprintf(err, errsz, "unterminated \" quote");
-						goto out;
-					}
-					if (*p == '\\' && p[1] && strchr("\"\\$`\n", p[1])) {
-						if (p[1] == '\n')
-							++*line;
-						else
-							sb_putc(&w, p[1]);
-						p += 2;
-					} else if (*p == '$') {
-						const char *v;
-						p++;
-						if (!read_var(&p, &v, err, errsz))
-							goto out;
-						sb_puts(&w, v ? v : "$");
-					} else if (*p == '`') {
-						snprintf(err, errsz, "command substitution '`' is not allowed");
-						goto out;
-					} else {
-						*line += *p == '\n';
-						sb_putc(&w, *p++);
-					}
-				}
-				p++;
-				quoted = true;
-			} else if (c == '\\') {
-				if (p[1] == '\n') {
-					++*line;	/* a continued line */
-				} else if (p[1]) {
-					sb_putc(&w, p[1]);
-				}
-				p += p[1] ? 2 : 1;
-			} else if (c == '$') {
-				/* Unquoted, the value splits into words at blanks. */
-				const char *v;
-				p++;
-				if (!read_var(&p, &v, err, errsz))
-					goto out;
-				for (v = v ? v : "$"; *v; v++) {
-					if (!strchr(" \t\n", *v)) {
-						sb_putc(&w, *v);
-					} else if (w.len || quoted) {
-						push_word(out, &w, start);
-						quoted = false;
-					}
-				}
-			} else if (c == '`') {
-				snprintf(err, errsz, "command substitution '`' is not allowed");
-				goto out;
-			} else if (strchr("|&;<>()", c)) {
-				snprintf(err, errsz, "shell operator '%c' is not allowed (quote it)", c);
-				goto out;
-			} else {
-				sb_putc(&w, c);
-				p++;
-			}
-		}
-		/* "" is an empty word; an unquoted empty $VAR is none. */
-		if (w.len || quoted)
-			push_word(out, &w, start);
+		ok = split_word(&sp);
 	}
-	ok = true;
-out:
-	sb_free(&w);
+	sb_free(&sp.w);
 	return ok;
 }
 

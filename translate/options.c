@@ -14,9 +14,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -785,6 +787,34 @@ static int resolve_target(Parser *p)
 	return 0;
 }
 
+/* SystemTap applies --rlimit-* to the translator itself, soft and hard. */
+static int apply_rlimits(Parser *p)
+{
+	static const struct {
+		int resource;
+		const char *name;
+		size_t offset;
+	} limits[] = {
+		{ RLIMIT_AS, "--rlimit-as", offsetof(Session, rlimit_as) },
+		{ RLIMIT_CPU, "--rlimit-cpu", offsetof(Session, rlimit_cpu) },
+		{ RLIMIT_NPROC, "--rlimit-nproc", offsetof(Session, rlimit_nproc) },
+		{ RLIMIT_STACK, "--rlimit-stack", offsetof(Session, rlimit_stack) },
+		{ RLIMIT_FSIZE, "--rlimit-fsize", offsetof(Session, rlimit_fsize) },
+	};
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		long v = *(const long *)((const char *)p->s + limits[i].offset);
+		if (v < 0)
+			continue;
+		struct rlimit rl = { .rlim_cur = (rlim_t)v, .rlim_max = (rlim_t)v };
+		if (setrlimit(limits[i].resource, &rl) < 0) {
+			p->src = SRC_CMDLINE;
+			return fail(p, "cannot set %s to %ld: %s", limits[i].name, v,
+				    strerror(errno));
+		}
+	}
+	return 0;
+}
+
 static void fill_defaults(Parser *p)
 {
 	Session *s = p->s;
@@ -913,7 +943,8 @@ int options_parse(Session *s, int argc, char **argv)
 	}
 	bool stop = status || p.want_help || p.want_version;
 	if (!stop)
-		status = check_combinations(&p) || assign_positionals(&p) || resolve_target(&p);
+		status = check_combinations(&p) || assign_positionals(&p) ||
+			 resolve_target(&p) || apply_rlimits(&p);
 	free(p.positional[SRC_RC].v);
 	free(p.positional[SRC_CMDLINE].v);
 	if (status)

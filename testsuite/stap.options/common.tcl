@@ -91,6 +91,13 @@ proc opt_tree_has {name argv want} {
         "expected the line '$want' in:\n[join $t \n]"
 }
 
+# True when stap is built with AddressSanitizer, which reserves terabytes of
+# address space (so address-space limits cannot apply).
+proc opt_sanitized {} {
+    global stap_bin
+    return [expr {![catch {exec ldd $stap_bin} libs] && [string match "*libasan*" $libs]}]
+}
+
 # Removes the scratch folder at the end of a test file, so a build tree is
 # clean after `make check` (distcheck's distcleancheck counts leftovers).
 proc opt_done {} {

@@ -127,7 +127,8 @@ static void _stp_skip(enum stp_skip_reason why)
 	if (stp_atomic_inc_return(&stp_session.skipped) > MAXSKIPPED &&
 	    stp_atomic_cmpxchg(&stp_session.state, STP_SESSION_RUNNING, STP_SESSION_ERROR) ==
 		    STP_SESSION_RUNNING) {
-		stp_report_error("Skipped too many probes, check MAXSKIPPED or try again with stap -t for more details.");
+		stp_report_error("Skipped too many probes, check MAXSKIPPED"
+				 " or try again with stap -t for more details.");
 		_stp_request_exit();
 	}
 }

@@ -27,7 +27,8 @@
 #define STP_PLATFORM_USER 1
 #define STP_PLATFORM_NAME "user"
 
-/* Most slots a module uses, whatever the machine's CPU count. */
+/* Most slots a module uses, whatever the machine's CPU count;
+ * STP_USER_NCPUS fixes the count (tests use it to be machine-independent). */
 #ifndef STP_USER_MAXCPUS
 #define STP_USER_MAXCPUS 64
 #endif
@@ -50,10 +51,15 @@ static unsigned int stp_user_nslots;
 static pthread_mutex_t stp_user_slot_lock[STP_USER_MAXCPUS];
 static unsigned int stp_user_next_slot;
 static __thread int stp_user_slot = -1;
+static __thread unsigned int stp_user_slot_depth;
 
 static inline int stp_platform_init(void)
 {
+#ifdef STP_USER_NCPUS
+	long n = STP_USER_NCPUS;
+#else
 	long n = sysconf(_SC_NPROCESSORS_CONF);
+#endif
 	unsigned int i;
 
 	if (n < 1)
@@ -80,6 +86,9 @@ static inline unsigned int stp_ncpus(void)
 	return stp_user_nslots ? stp_user_nslots : 1;
 }
 
+/* A thread that already holds its slot (a probe fired inside a handler)
+ * does not lock it again: it finds its context busy instead, as a nested
+ * probe on a CPU does. */
 static inline unsigned int stp_cpu_get(void)
 {
 	unsigned int slot;
@@ -88,14 +97,14 @@ static inline unsigned int stp_cpu_get(void)
 		stp_user_slot = (int)(__atomic_fetch_add(&stp_user_next_slot, 1, __ATOMIC_RELAXED)
 				      % stp_ncpus());
 	slot = (unsigned int)stp_user_slot % stp_ncpus();
-	if (stp_user_nslots)
+	if (stp_user_nslots && stp_user_slot_depth++ == 0)
 		pthread_mutex_lock(&stp_user_slot_lock[slot]);
 	return slot;
 }
 
 static inline void stp_cpu_put(unsigned int cpu)
 {
-	if (stp_user_nslots)
+	if (stp_user_nslots && --stp_user_slot_depth == 0)
 		pthread_mutex_unlock(&stp_user_slot_lock[cpu]);
 }
 

@@ -33,9 +33,11 @@
 
 /* ---- allocation: init and exit only ---- */
 
+/* A script may ask for more than the machine has: that is -ENOMEM at
+ * start, not a kernel warning. */
 static inline void *stp_alloc(size_t size)
 {
-	return kvzalloc(size, GFP_KERNEL);
+	return kvzalloc(size, GFP_KERNEL | __GFP_NOWARN);
 }
 
 static inline void stp_free(void *p)

@@ -393,6 +393,141 @@ static void test_stat_map(void)
 	stp_map_free(&hm);
 }
 
+/* foreach over a statistics array by each aggregate, both ways: the
+ * expected order comes from aggregates the test computes itself, ties
+ * in the merged table's order (CPU by CPU, each in insertion order). */
+#define SK 6
+static struct stp_map sm;
+static const char *const skeys[SK] = { "k0", "k1", "k2", "k3", "k4", "k5" };
+static const int64_t svals[2][SK][3] = {
+	{ { 5, 5, 5 }, { 1, 9, 0 }, { 7, 0, 0 }, { 2, 2, 0 }, { -3, 4, 0 }, { 0, 0, 0 } },
+	{ { 1, 0, 0 }, { 3, 0, 0 }, { 0, 0, 0 }, { 2, 2, 2 }, { 8, -1, 0 }, { 6, 6, 0 } },
+};
+static const int scount[2][SK] = { { 3, 2, 1, 2, 2, 0 }, { 1, 1, 0, 3, 2, 2 } };
+static int spart, scpu[2];
+
+static void sfeed_body(struct stp_context *c)
+{
+	int k, i;
+
+	scpu[spart] = c->cpu;
+	for (k = 0; k < SK; k++)
+		for (i = 0; i < scount[spart][k]; i++)
+			stp_map_stat_add(c, NULL, &sm, K(skeys[k]), svals[spart][k][i]);
+}
+
+static void *sfeed_thread(void *arg)
+{
+	ut_body = sfeed_body;
+	stp_probe_run(&ut_probe, NULL, NULL);
+	return arg;
+}
+
+struct sagg {
+	int key;
+	int64_t v[5];
+	int order;
+};
+
+static int sagg_col, sagg_dir;
+
+static int sagg_cmp(const void *pa, const void *pb)
+{
+	const struct sagg *a = pa, *b = pb;
+
+	if (a->v[sagg_col] != b->v[sagg_col])
+		return (a->v[sagg_col] < b->v[sagg_col] ? -1 : 1) * sagg_dir;
+	return a->order - b->order;
+}
+
+static void ssort_body(struct stp_context *c)
+{
+	static const char *const aggname[] = { "@count", "@sum", "@min", "@max", "@avg" };
+	struct sagg want[SK];
+	int n = 0, k, p, i, agg, dir, first[2];
+
+	/* each part's key order is its insertion order; merge CPU by CPU */
+	first[0] = scpu[0] < scpu[1] ? 0 : 1;
+	first[1] = !first[0];
+	for (p = 0; p < 2; p++) {
+		for (k = 0; k < SK; k++) {
+			if (!scount[first[p]][k])
+				continue;
+			for (i = 0; i < n; i++)
+				if (want[i].key == k)
+					break;
+			if (i == n) {
+				want[n].key = k;
+				want[n].order = n;
+				n++;
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		int64_t cnt = 0, sum = 0, mn = INT64_MAX, mx = INT64_MIN;
+
+		for (p = 0; p < 2; p++) {
+			for (k = 0; k < scount[p][want[i].key]; k++) {
+				int64_t v = svals[p][want[i].key][k];
+
+				cnt++;
+				sum += v;
+				mn = v < mn ? v : mn;
+				mx = v > mx ? v : mx;
+			}
+		}
+		want[i].v[STP_AGG_COUNT] = cnt;
+		want[i].v[STP_AGG_SUM] = sum;
+		want[i].v[STP_AGG_MIN] = mn;
+		want[i].v[STP_AGG_MAX] = mx;
+		want[i].v[STP_AGG_AVG] = sum / cnt;
+	}
+	for (agg = STP_AGG_COUNT; agg <= STP_AGG_AVG; agg++) {
+		for (dir = -1; dir <= 1; dir += 2) {
+			struct sagg sorted[SK];
+			struct stp_map_iter it;
+			struct stp_map_node *node;
+			char name[96];
+			int got = 0, bad = -1;
+
+			memcpy(sorted, want, sizeof(want));
+			sagg_col = agg;
+			sagg_dir = dir;
+			qsort(sorted, (size_t)n, sizeof(sorted[0]), sagg_cmp);
+			stp_map_iter_start(c, NULL, &it, &sm, STP_SORT_AGG(agg), dir, STP_NO_LIMIT);
+			while ((node = stp_map_iter_next(&it))) {
+				if (got >= n ||
+				    strcmp(stp_map_node_key_str(&sm, node, 1), skeys[sorted[got].key]))
+					bad = bad < 0 ? got : bad;
+				got++;
+			}
+			stp_map_iter_end(c, &it);
+			snprintf(name, sizeof(name), "statistics array: foreach by %s %s", aggname[agg],
+				 dir < 0 ? "desc" : "asc");
+			ut_check(got == n && bad < 0, name, "%d entries of %d, first wrong at %d", got,
+				 n, bad);
+		}
+	}
+}
+
+static void test_stat_sort(void)
+{
+	pthread_t t;
+
+	if (stp_map_init(&sm, &hmap_spec)) {
+		ut_check(false, "statistics array init", "%s", "failed");
+		return;
+	}
+	for (spart = 0; spart < 2; spart++) {
+		pthread_create(&t, NULL, sfeed_thread, NULL);
+		pthread_join(t, NULL);
+	}
+	ut_check(scpu[0] != scpu[1], "statistics array: parts on two CPUs", "%d %d", scpu[0],
+		 scpu[1]);
+	ut_run(ssort_body);
+	stp_map_free(&sm);
+}
+
 int main(void)
 {
 	ut_init_runtime(0);
@@ -402,6 +537,7 @@ int main(void)
 	test_histograms();
 	test_bad_specs();
 	test_stat_map();
+	test_stat_sort();
 	stp_stat_free(&s);
 	stp_runtime_exit();
 	return ut_done();

@@ -29,7 +29,7 @@ static size_t _stp_sink_room(struct stp_sink *s)
 	return s->cap;
 }
 
-STP_API void stp_sink_write(struct stp_sink *s, const char *p, size_t n)
+STP_API void stp_sink_write_slow(struct stp_sink *s, const char *p, size_t n)
 {
 	while (n) {
 		size_t room = _stp_sink_room(s);

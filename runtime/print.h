@@ -26,12 +26,25 @@ struct stp_sink {
 };
 
 STP_API void stp_sink_init_str(struct stp_sink *s, char *buf, size_t cap);
-STP_API void stp_sink_write(struct stp_sink *s, const char *p, size_t n);
+STP_API void stp_sink_write_slow(struct stp_sink *s, const char *p, size_t n);
 STP_API void stp_sink_fill(struct stp_sink *s, char ch, size_t n);
+
+static inline void stp_sink_write(struct stp_sink *s, const char *p, size_t n)
+{
+	if (likely(n <= s->cap - s->len)) {
+		memcpy(s->buf + s->len, p, n);
+		s->len += n;
+	} else {
+		stp_sink_write_slow(s, p, n);
+	}
+}
 
 static inline void stp_sink_putc(struct stp_sink *s, char ch)
 {
-	stp_sink_write(s, &ch, 1);
+	if (likely(s->len < s->cap))
+		s->buf[s->len++] = ch;
+	else
+		stp_sink_write_slow(s, &ch, 1);
 }
 
 /* A sink over c's print buffer; stp_print_end stores what was written. */
@@ -68,7 +81,8 @@ STP_API int stp_format(struct stp_context *c, const struct stp_loc *loc, struct 
 		       const char *fmt, const union stp_arg *args, unsigned int nargs);
 
 /* The single conversions, for callers that format by hand (the
- * histogram printer, tapset C).  width/prec are >= 0 or STP_FMT_NONE. */
+ * histogram printer, tapset C).  width/prec are >= 0 or STP_FMT_NONE;
+ * base is 8, 10 or 16. */
 STP_API void stp_fmt_number(struct stp_sink *s, uint64_t num, int base, int width, int prec,
 			    unsigned int flags);
 STP_API void stp_fmt_string(struct stp_sink *s, const char *str, int width, int prec,

@@ -16,64 +16,62 @@
 #include "context.h"
 #include "umem.h"
 
+/* base is 8, 10 or 16. */
 STP_API void stp_fmt_number(struct stp_sink *s, uint64_t num, int base, int width, int prec,
 			    unsigned int flags)
 {
 	const char *digits = (flags & STP_FMT_LARGE) ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[66];
-	char sign = 0;
-	int n = 0;
+	char tmp[66], head[3];
+	int n = 0, nhead = 0;
 
 	if (flags & STP_FMT_LEFT)
 		flags &= ~STP_FMT_ZEROPAD;
 	if (flags & STP_FMT_SIGN) {
 		if ((int64_t)num < 0) {
-			sign = '-';
+			head[nhead++] = '-';
 			num = -num;
-			width--;
 		} else if (flags & STP_FMT_PLUS) {
-			sign = '+';
-			width--;
+			head[nhead++] = '+';
 		} else if (flags & STP_FMT_SPACE) {
-			sign = ' ';
-			width--;
+			head[nhead++] = ' ';
 		}
 	}
-	if (flags & STP_FMT_SPECIAL) {
+	if ((flags & STP_FMT_SPECIAL) && (base == 8 || base == 16)) {
+		head[nhead++] = '0';
 		if (base == 16)
-			width -= 2;
-		else if (base == 8)
-			width--;
+			head[nhead++] = (flags & STP_FMT_LARGE) ? 'X' : 'x';
 	}
-	do {
-		tmp[n++] = digits[num % (unsigned int)base];
-		num /= (unsigned int)base;
-	} while (num);
+	/* Constant divisors: the compiler turns them into multiplications. */
+	if (base == 10) {
+		do {
+			tmp[sizeof(tmp) - ++n] = (char)('0' + num % 10);
+			num /= 10;
+		} while (num);
+	} else {
+		unsigned int shift = base == 16 ? 4 : 3;
+
+		do {
+			tmp[sizeof(tmp) - ++n] = digits[num & (base - 1)];
+			num >>= shift;
+		} while (num);
+	}
 	if (prec < n)
 		prec = n;
-	width -= prec;
+	/* [spaces] sign/prefix [zeros: 0 flag] [zeros: precision] digits [spaces: - flag] */
+	width -= nhead + prec;
 	if (!(flags & (STP_FMT_ZEROPAD | STP_FMT_LEFT)) && width > 0) {
 		stp_sink_fill(s, ' ', (size_t)width);
 		width = 0;
 	}
-	if (sign)
-		stp_sink_putc(s, sign);
-	if (flags & STP_FMT_SPECIAL) {
-		if (base == 8) {
-			stp_sink_putc(s, '0');
-		} else if (base == 16) {
-			stp_sink_putc(s, '0');
-			stp_sink_putc(s, (flags & STP_FMT_LARGE) ? 'X' : 'x');
-		}
-	}
+	if (nhead)
+		stp_sink_write(s, head, (size_t)nhead);
 	if (!(flags & STP_FMT_LEFT) && width > 0) {
-		stp_sink_fill(s, (flags & STP_FMT_ZEROPAD) ? '0' : ' ', (size_t)width);
+		stp_sink_fill(s, '0', (size_t)width);
 		width = 0;
 	}
 	if (prec > n)
 		stp_sink_fill(s, '0', (size_t)(prec - n));
-	while (n > 0)
-		stp_sink_putc(s, tmp[--n]);
+	stp_sink_write(s, tmp + sizeof(tmp) - n, (size_t)n);
 	if (width > 0)
 		stp_sink_fill(s, ' ', (size_t)width);
 }

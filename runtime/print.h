@@ -72,7 +72,8 @@ union stp_arg {
 STP_API int stp_printf(struct stp_context *c, const struct stp_loc *loc, const char *fmt,
 		       const union stp_arg *args, unsigned int nargs);
 
-/* sprintf(): the same into dst, MAXSTRINGLEN bytes, always terminated. */
+/* sprintf(): the same into dst, MAXSTRINGLEN bytes, always terminated.
+ * dst may be one of the arguments (not when c is NULL). */
 STP_API int stp_sprintf(struct stp_context *c, const struct stp_loc *loc, char *dst,
 			const char *fmt, const union stp_arg *args, unsigned int nargs);
 

@@ -335,6 +335,12 @@ STP_API int stp_sprintf(struct stp_context *c, const struct stp_loc *loc, char *
 	struct stp_sink s;
 	int rc;
 
+	if (!c) {
+		stp_sink_init_str(&s, dst, MAXSTRINGLEN - 1);
+		rc = stp_format(c, loc, &s, fmt, args, nargs);
+		dst[rc ? 0 : s.len] = '\0';
+		return rc;
+	}
 	/* Into scratch first: an argument may be dst itself. */
 	stp_sink_init_str(&s, c->str_tmp, MAXSTRINGLEN - 1);
 	rc = stp_format(c, loc, &s, fmt, args, nargs);

@@ -470,8 +470,13 @@ STP_API uint32_t stp_map_size(const struct stp_map *m)
 STP_API int stp_map_stat_add(struct stp_context *c, const struct stp_loc *loc, struct stp_map *m,
 			     const union stp_key *k, int64_t v)
 {
-	unsigned char *p = _stp_map_value(c, loc, m, &m->pcpu[c->cpu], k);
+	unsigned char *p;
 
+	if (unlikely(!m->pcpu)) {
+		stp_errorf(c, loc, "array %s holds no statistics", m->spec->name);
+		return -1;
+	}
+	p = _stp_map_value(c, loc, m, &m->pcpu[c->cpu], k);
 	if (!p)
 		return -1;
 	stp_stat_data_add(m->spec->stat, (struct stp_stat_data *)(void *)p, v);
@@ -499,6 +504,8 @@ STP_API const struct stp_stat_data *stp_map_stat_get(struct stp_context *c, stru
 	unsigned int cpu, ncpus = stp_ncpus();
 	bool found = false;
 
+	if (unlikely(!m->pcpu))
+		return NULL;
 	stp_stat_data_clear(spec, agg);
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		const struct stp_stat_data *part = _stp_tab_stat(m, &m->pcpu[cpu], k, hash);

@@ -691,7 +691,10 @@ void rx_emit_c(FILE *out, const struct rx_prog *prog, const char *pattern, const
 	for (i = 0; i < prog->ninsns; i++) {
 		const struct stp_rx_insn *in = &prog->insns[i];
 
-		fprintf(out, "\t{ %s, %u, %u, %u },\n", ops[in->op], in->ch, in->x, in->y);
+		if (in->ch >= 0x20 && in->ch < 0x7f && in->ch != '\'' && in->ch != '\\')
+			fprintf(out, "\t{ %s, '%c', %u, %u },\n", ops[in->op], in->ch, in->x, in->y);
+		else
+			fprintf(out, "\t{ %s, %u, %u, %u },\n", ops[in->op], in->ch, in->x, in->y);
 	}
 	fputs("};\n", out);
 	if (prog->nclasses) {

@@ -380,10 +380,18 @@ static int emit(const char *path)
 	      "r, got);\n}\n\n"
 	      "static void body(struct stp_context *c)\n{\n", f);
 	for (i = 0; i < STP_ARRAY_SIZE(cases); i++) {
-		fprintf(f, "\tcheck(c, &rx_%zu, \"emitted regex %zu\", ", i, i);
+		const char *p;
+
+		fprintf(f, "\tcheck(c, &rx_%zu, \"emitted /", i);
+		for (p = cases[i].pat; *p; p++)
+			fprintf(f, "\\%03o", (unsigned char)*p);
+		fputs("/ on \\\"", f);
+		for (p = cases[i].subj; *p; p++)
+			fprintf(f, p[0] >= 0x20 && p[0] < 0x7f && p[0] != '"' && p[0] != '\\' ?
+				   "%c" : "\\\\%03o", (unsigned char)*p);
+		fputs("\\\"\", ", f);
 		for (g = 0; g < 2; g++) {
 			const char *s = g ? cases[i].groups[0] : cases[i].subj;
-			const char *p;
 
 			if (!s) {
 				fputs("NULL", f);

@@ -38,6 +38,7 @@ struct stp_probe {
 	unsigned int flags;
 	const struct stp_lock_req *locks;
 	unsigned int nlocks;
+	const char *pn;		/* what pn() returns (the alias as written); NULL: pp */
 };
 
 /* The last regex match (=~ / !~) of the running handler. */
@@ -58,7 +59,8 @@ struct stp_context {
 	stp_atomic_t busy;
 	unsigned int cpu;		/* what cpu() returns: index of per-CPU data */
 	const struct stp_probe *probe;
-	const char *probe_point;
+	const char *probe_point;	/* pp() */
+	const char *probe_name;		/* pn() */
 	struct task_struct *task;	/* the event's task, or NULL */
 	struct pt_regs *regs;		/* the event's registers, or NULL */
 	int actionremaining;

@@ -286,6 +286,7 @@ STP_API void stp_probe_run(const struct stp_probe *p, struct task_struct *task,
 	}
 	c->probe = p;
 	c->probe_point = p->pp;
+	c->probe_name = p->pn ? p->pn : p->pp;
 	c->task = task;
 	c->regs = regs;
 	c->actionremaining = (p->flags & STP_PROBE_INTERRUPTIBLE) ? MAXACTION_INTERRUPTIBLE
@@ -307,6 +308,7 @@ STP_API void stp_probe_run(const struct stp_probe *p, struct task_struct *task,
 release:
 	c->probe = NULL;
 	c->probe_point = NULL;
+	c->probe_name = NULL;
 	c->task = NULL;
 	c->regs = NULL;
 	stp_atomic_set(&c->busy, 0);

@@ -348,12 +348,13 @@ static void test_exit(void)
 
 /* ---- the context and output ---- */
 
-static const char *seen_pp;
+static const char *seen_pp, *seen_pn;
 static int seen_cpu;
 
 static void ctx_body(struct stp_context *c)
 {
 	seen_pp = c->probe_point;
+	seen_pn = c->probe_name;
 	seen_cpu = (int)stp_cpu(c);
 	memset(c->locals, 0xab, 64);	/* the locals area is ours to use */
 }
@@ -378,6 +379,7 @@ static void test_context(void)
 	fresh();
 	ut_run(ctx_body);
 	ut_check_str("pp()", seen_pp ? seen_pp : "(null)", "unit.test");
+	ut_check_str("pn() defaults to pp()", seen_pn ? seen_pn : "(null)", "unit.test");
 	ut_check(seen_cpu >= 0 && seen_cpu < (int)stp_ncpus(), "cpu() in range", "cpu %d",
 		 seen_cpu);
 	pthread_create(&t, NULL, thread_probe, &cpu1);

@@ -293,13 +293,10 @@ static void ut_syscall_entry(struct task_struct *t)
 	if (!(t->events & UTRACE_EVENT_SYSCALL) || ut_regs_fetch(t) < 0)
 		return;
 	nr = t->sys_nr = (long)t->regs.uregs.orig_rax;
-	if (t->prelude) {
-		/* A -c target's own setup is ours, not the program's: its
-		 * story starts at the execve. */
-		if (nr != __NR_execve)
-			return;
-		t->prelude = false;
-	}
+	/* A -c target's own setup before exec is ours, not the program's:
+	 * its story starts at the execve. */
+	if (t->prelude && nr != __NR_execve)
+		return;
 	if (ut_syscall_wanted(nr))
 		ut_entry_report(t, 0);
 }
@@ -309,13 +306,20 @@ static void ut_syscall_exit(struct task_struct *t)
 	long nr = t->sys_nr;
 
 	t->sys_nr = -1;
-	if (!(t->events & UTRACE_EVENT(SYSCALL_EXIT)) || t->prelude || ut_regs_fetch(t) < 0)
+	if (!(t->events & UTRACE_EVENT(SYSCALL_EXIT)) || ut_regs_fetch(t) < 0)
 		return;
 	/* An aborted syscall has orig_rax -1 by now; the entry knew better. */
 	if (nr < 0)
 		nr = (long)t->regs.uregs.orig_rax;
-	if (ut_syscall_wanted(nr))
+	if (t->prelude && nr != __NR_execve)
+		return;		/* the exec failed: what follows is ours again */
+	if (ut_syscall_wanted(nr)) {
+		/* rt_sigreturn and restarts rewrite orig_rax: during the
+		 * report, stp_syscall_nr() answers with the entry's number. */
+		t->sys_nr = nr;
 		ut_report_syscall_exit(t);
+		t->sys_nr = -1;
+	}
 }
 
 static void ut_syscall_stop(struct task_struct *t)

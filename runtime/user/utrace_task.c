@@ -371,6 +371,8 @@ int stp_for_each_process(int (*fn)(struct task_struct *t, void *data), void *dat
 
 long stp_syscall_nr(struct task_struct *t, struct pt_regs *regs)
 {
+	if (t && t->stop == UT_STOP_SYSCALL_EXIT && t->sys_nr >= 0 && regs == &t->regs)
+		return t->sys_nr;
 	return (long)regs->uregs.orig_rax;
 }
 

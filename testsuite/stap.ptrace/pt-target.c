@@ -7,7 +7,7 @@
  *   mix N		N rounds of six cheap syscalls (getppid getpid getuid
  *			getgid geteuid getegid)
  *   forks N		N children forked at once, each exits; all waited for
- *   threads N		N threads created at once, each makes 3 getppid; joined
+ *   threads N		N threads created at once, each makes 3 getppid
  *   vfork N		N vfork()s, each child execs "getppid 1" of this program
  *   execthread		a second thread execs "getppid 2" while main waits
  *   signals		handled, ignored, blocked and queued signals; a fault
@@ -23,6 +23,8 @@
  *   readline		reads one line from stdin and prints it */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -61,54 +63,108 @@ static void do_mix(long n)
 	}
 }
 
+/* Every child waits at a pipe until all are forked, then they are let go
+ * one at a time, each reaped before the next goes.  A child exiting while
+ * the parent forks or waits for another one sends SIGCHLD, which a traced
+ * parent receives even when ignored, and the interrupted fork or wait4 is
+ * restarted: an extra call that depends on timing. */
 static void do_forks(int n)
 {
+	int *code = calloc((size_t)n, sizeof(*code));
 	pid_t *pids = calloc((size_t)n, sizeof(*pids));
-	int i, st, bad = 0;
+	int i, j, st, bad = 0, go[2];
+	char c;
 
+	if (pipe(go) < 0)
+		die("pipe");
 	for (i = 0; i < n; i++) {
 		pids[i] = fork();
 		if (pids[i] < 0)
 			die("fork");
 		if (pids[i] == 0) {
+			if (read(go[0], &c, 1) != 1)
+				_exit(100);
 			syscall(SYS_getppid);
 			_exit(i % 7);
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (waitpid(pids[i], &st, 0) < 0)
+		pid_t pid;
+
+		if (write(go[1], "", 1) != 1)
+			die("write");
+		pid = waitpid(-1, &st, 0);
+		if (pid < 0)
 			die("waitpid");
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != i % 7)
+		for (j = 0; j < n && pids[j] != pid; j++)
+			;
+		if (j == n || !WIFEXITED(st) || code[j]++ || WEXITSTATUS(st) != j % 7)
 			bad++;
 	}
 	printf("forks %d bad %d\n", n, bad);
 	free(pids);
+	free(code);
 }
 
-static pthread_barrier_t start_line;
+/* Threads are made deterministic the same way: each reports its tid,
+ * blocks on a pipe until all exist (one read each, blocking or not), and
+ * ends with a bare exit syscall; main waits for each exit on a thread
+ * pidfd opened while the thread surely lived (one poll each).
+ * pthread_barrier_wait and pthread_join would make a timing-dependent
+ * number of futex calls, and an exit racing with exit_group would make
+ * the count of exit calls depend on timing too. */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+static int thread_go[2], thread_tids[2];
 
 static void *thread_body(void *arg)
 {
-	pthread_barrier_wait(&start_line);
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	char c;
+
+	if (write(thread_tids[1], &tid, sizeof(tid)) != sizeof(tid))
+		syscall(SYS_exit, 101);
+	if (read(thread_go[0], &c, 1) != 1)
+		syscall(SYS_exit, 100);
 	do_getppid(3);
+	syscall(SYS_exit, 0);
 	return arg;
 }
 
 static void do_threads(int n)
 {
-	pthread_t *th = calloc((size_t)n, sizeof(*th));
+	int *fds = calloc((size_t)n, sizeof(*fds));
+	pthread_t th;
+	pid_t tid;
 	int i;
 
-	/* All threads exist at once: a storm, not a sequence. */
-	pthread_barrier_init(&start_line, NULL, (unsigned int)n + 1);
+	if (pipe(thread_go) < 0 || pipe(thread_tids) < 0)
+		die("pipe");
 	for (i = 0; i < n; i++)
-		if (pthread_create(&th[i], NULL, thread_body, NULL))
+		if (pthread_create(&th, NULL, thread_body, NULL))
 			die("pthread_create");
-	pthread_barrier_wait(&start_line);
+	for (i = 0; i < n; i++) {
+		if (read(thread_tids[0], &tid, sizeof(tid)) != sizeof(tid))
+			die("read");
+		fds[i] = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+		if (fds[i] < 0) {
+			fprintf(stderr, "pt-target: thread pidfds need Linux 6.9: %s\n",
+				strerror(errno));
+			exit(77);
+		}
+	}
 	for (i = 0; i < n; i++)
-		pthread_join(th[i], NULL);
+		if (write(thread_go[1], "", 1) != 1)
+			die("write");
+	for (i = 0; i < n; i++) {
+		struct pollfd pfd = { .fd = fds[i], .events = POLLIN };
+
+		if (poll(&pfd, 1, -1) != 1)
+			die("poll");
+	}
 	printf("threads %d\n", n);
-	free(th);
+	free(fds);
 }
 
 /* Its own frame, so nothing of the caller's can be clobbered while the
@@ -260,15 +316,19 @@ static char state_of(pid_t pid)
 static void do_stopcont(int sig)
 {
 	pid_t pid;
-	int st;
+	int st, go[2];
 	char s;
 
+	/* The child exits only when told, after its parent saw it continue:
+	 * an exit first would hide the continued state from waitpid. */
+	if (pipe(go) < 0)
+		die("pipe");
 	pid = fork();
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
 		raise(sig);
-		_exit(3);
+		_exit(read(go[0], &s, 1) == 1 ? 3 : 4);
 	}
 	if (waitpid(pid, &st, WUNTRACED) < 0)
 		die("waitpid");
@@ -283,6 +343,8 @@ static void do_stopcont(int sig)
 	if (waitpid(pid, &st, WCONTINUED) < 0)
 		die("waitpid");
 	printf("%s\n", WIFCONTINUED(st) ? "continued" : "not continued");
+	if (write(go[1], "", 1) != 1)
+		die("write");
 	if (waitpid(pid, &st, 0) < 0)
 		die("waitpid");
 	printf("exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);

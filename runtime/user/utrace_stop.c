@@ -87,6 +87,7 @@ static int ut_resume_request(struct task_struct *t)
 static void ut_ptrace_detach(struct task_struct *t)
 {
 	int sig = t->stop == UT_STOP_SIGNAL ? t->inject_sig : 0;
+	struct stp_proc *p = t->proc;
 
 	ut_regs_flush(t);
 	/* A thread in a group-stop goes back to it: the kernel keeps the stop. */
@@ -94,6 +95,9 @@ static void ut_ptrace_detach(struct task_struct *t)
 	t->state = UT_TS_RUNNING;
 	ut_detach_engines(t);
 	ut_task_forget(t);
+	/* Let go, not dead: no exit to report, just nothing left to trace. */
+	if (p && p->nthreads == 0)
+		ut_proc_free(p);
 }
 
 static void ut_resume(struct task_struct *t)
@@ -223,7 +227,9 @@ static void ut_kick_one(struct task_struct *t)
 		break;
 	case UT_TS_RUNNING:
 	case UT_TS_LISTENING:
-		if (!t->interrupt_sent && ut_needs_stop(t) &&
+		/* An exiting thread (a zombie leader waiting for its group)
+		 * has no safe point left to stop at. */
+		if (!t->interrupt_sent && !t->exit_reported && ut_needs_stop(t) &&
 		    ptrace(PTRACE_INTERRUPT, t->tid, 0L, 0L) == 0)
 			t->interrupt_sent = true;
 		break;

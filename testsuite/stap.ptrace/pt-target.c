@@ -9,6 +9,7 @@
  *   forks N		N children forked at once, each exits; all waited for
  *   threads N		N threads created at once, each makes 3 getppid
  *   vfork N		N vfork()s, each child execs "getppid 1" of this program
+ *   leaderexit N	N threads outlive the leader, which exits first
  *   execthread		a second thread execs "getppid 2" while main waits
  *   signals		handled, ignored, blocked and queued signals; a fault
  *   sigblock		all signals blocked, several sent, then collected
@@ -182,6 +183,38 @@ static __attribute__((noinline)) void vfork_one(void)
 	}
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
 		die("vfork child");
+}
+
+/* The leader leaves first (a bare exit, as pthread_exit in main does):
+ * it stays a zombie until the other threads are gone. */
+static int leader_go[2];
+
+static void *leader_body(void *arg)
+{
+	char c;
+
+	if (read(leader_go[0], &c, 1) != 1)
+		syscall(SYS_exit, 100);
+	do_getppid(2);
+	syscall(SYS_exit, 0);
+	return arg;
+}
+
+static void do_leaderexit(int n)
+{
+	pthread_t th;
+
+	if (pipe(leader_go) < 0)
+		die("pipe");
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&th, NULL, leader_body, NULL))
+			die("pthread_create");
+	printf("leader exits first\n");
+	fflush(stdout);
+	for (int i = 0; i < n; i++)
+		if (write(leader_go[1], "", 1) != 1)
+			die("write");
+	syscall(SYS_exit, 0);
 }
 
 static void do_vfork(int n)
@@ -445,6 +478,8 @@ int main(int argc, char **argv)
 		do_threads((int)n);
 	else if (!strcmp(mode, "vfork"))
 		do_vfork((int)n);
+	else if (!strcmp(mode, "leaderexit"))
+		do_leaderexit((int)n);
 	else if (!strcmp(mode, "execthread"))
 		do_execthread();
 	else if (!strcmp(mode, "signals"))

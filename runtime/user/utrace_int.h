@@ -109,6 +109,7 @@ bool ut_seccomp_on(void);
 bool ut_seccomp_mode(const struct task_struct *t);
 const struct stp_filter *ut_filter_snapshot(void);
 const struct stp_filter *ut_filter_guess(pid_t tid);
+void ut_untraced_clone(struct task_struct *t);
 int ut_filter_program(const struct stp_filter *f, void *prog, int max);
 
 /* ---- utrace_loop.c ---- */

@@ -14,9 +14,11 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static struct stp_filter ut_want = { .all = true };
@@ -125,19 +127,52 @@ bool ut_seccomp_mode(const struct task_struct *t)
  * everything, and then a filter only adds stops), or it wants nothing. */
 const struct stp_filter *ut_filter_snapshot(void)
 {
-	struct stp_filter *f;
+	struct stp_filter f = ut_want, *copy;
 
 	if (!ut_seccomp_on() || !ut_want_explicit || ut_want_empty())
 		return NULL;
-	if (ut_last_filter && !memcmp(ut_last_filter, &ut_want, sizeof(ut_want)))
+	/* clone and clone3 always stop: a CLONE_UNTRACED child would inherit
+	 * the filter without a tracer, and every filtered syscall it made
+	 * would fail with ENOSYS (see ut_untraced_clone). */
+	f.bits[__NR_clone / 8] |= 1u << (__NR_clone % 8);
+	f.bits[__NR_clone3 / 8] |= 1u << (__NR_clone3 % 8);
+	if (ut_last_filter && !memcmp(ut_last_filter, &f, sizeof(f)))
 		return ut_last_filter;
 	/* Kept for the tracer's life: threads hold on to their filter. */
-	f = malloc(sizeof(*f));
-	if (!f)
+	copy = malloc(sizeof(*copy));
+	if (!copy)
 		return NULL;
-	*f = ut_want;
-	ut_last_filter = f;
-	return f;
+	*copy = f;
+	ut_last_filter = copy;
+	return copy;
+}
+
+/* At a seccomp stop of a filtered thread: a clone asking for an untraced
+ * child gets a traced one instead.  Untraced, the child would keep the
+ * filter with no tracer to answer it, and hang or crash on ENOSYS; traced,
+ * it runs (a debugger-like child that wanted to ptrace its parent gets
+ * EPERM, as under any tracer). */
+void ut_untraced_clone(struct task_struct *t)
+{
+	struct user_regs_struct *r = &t->regs.uregs;
+	unsigned long long flags;
+	struct iovec local, remote;
+
+	if (!t->regs_valid)
+		return;
+	if ((long)r->orig_rax == __NR_clone && (r->rdi & CLONE_UNTRACED)) {
+		r->rdi &= ~(unsigned long long)CLONE_UNTRACED;
+		t->regs_dirty = true;
+	} else if ((long)r->orig_rax == __NR_clone3 &&
+		   stp_task_read(t, &flags, r->rdi, sizeof(flags)) == 0 &&
+		   (flags & CLONE_UNTRACED)) {
+		flags &= ~(unsigned long long)CLONE_UNTRACED;
+		local.iov_base = &flags;
+		local.iov_len = sizeof(flags);
+		remote.iov_base = (void *)r->rdi;
+		remote.iov_len = sizeof(flags);
+		process_vm_writev(t->tid, &local, 1, &remote, 1, 0);
+	}
 }
 
 /* A thread met without its parent: if the kernel says it runs under a

@@ -346,6 +346,8 @@ static void ut_seccomp_stop(struct task_struct *t)
 {
 	ut_mark_stopped(t, UT_STOP_SECCOMP);
 	t->in_syscall = true;
+	if (ut_regs_fetch(t) == 0)
+		ut_untraced_clone(t);
 	/* Without a covering filter the thread runs under PTRACE_SYSCALL and
 	 * its syscall-entry stop, just before this one, did the reporting. */
 	if (ut_seccomp_mode(t))

@@ -15,6 +15,7 @@
  *   sigblock		all signals blocked, several sent, then collected
  *   stopcont SIG	a child stops itself with SIG, the parent watches
  *			it stop, continues it and reaps it
+ *   untraced		children made with CLONE_UNTRACED (clone, clone3)
  *   abort		prints what syscall(SYS_getppid) returns
  *   serve K T		T helper threads block; each stdin line costs K
  *			getppid and is answered "pong N"; EOF ends it
@@ -27,7 +28,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,6 +386,36 @@ static void do_stopcont(int sig)
 	printf("exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
+/* A child made with CLONE_UNTRACED (as LeakSanitizer and debuggers make
+ * theirs), by clone and by clone3. */
+static void do_untraced(void)
+{
+	struct clone_args {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+			 tls;
+	} args = { .flags = CLONE_UNTRACED, .exit_signal = SIGCHLD };
+	pid_t pid;
+	int st;
+
+	for (int i = 0; i < 2; i++) {
+		if (i == 0)
+			pid = (pid_t)syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0);
+		else
+			pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+		if (pid < 0)
+			die("clone");
+		if (pid == 0)
+			_exit(syscall(SYS_getppid) > 0 ? 0 : 9);
+		if (waitpid(pid, &st, 0) < 0)
+			die("waitpid");
+		if (WIFEXITED(st))
+			printf("%s child exited %d\n", i ? "clone3" : "clone", WEXITSTATUS(st));
+		else
+			printf("%s child killed by signal %d\n", i ? "clone3" : "clone",
+			       WTERMSIG(st));
+	}
+}
+
 static void do_abort(void)
 {
 	long r = syscall(SYS_getppid);
@@ -488,6 +521,8 @@ int main(int argc, char **argv)
 		do_sigblock();
 	else if (!strcmp(mode, "stopcont"))
 		do_stopcont(argc > 2 && !strcmp(argv[2], "TSTP") ? SIGTSTP : SIGSTOP);
+	else if (!strcmp(mode, "untraced"))
+		do_untraced();
 	else if (!strcmp(mode, "abort"))
 		do_abort();
 	else if (!strcmp(mode, "serve"))

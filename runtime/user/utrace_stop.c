@@ -154,9 +154,6 @@ static void ut_entry_report(struct task_struct *t, u32 resumed)
 	t->entry_rereport = ut_task_wants_stop(t);
 }
 
-/* Decides what a stopped thread does next: held while any engine wants it
- * stopped (owed reports wait, as utrace has them), else a repeat of a held
- * syscall entry, owed resume reports, and on. */
 /* The thread that took a SIGKILL still makes its PTRACE_EVENT_EXIT stop;
  * it must never be held there. */
 static bool ut_killed(const struct task_struct *t)
@@ -165,6 +162,9 @@ static bool ut_killed(const struct task_struct *t)
 	       WTERMSIG(t->exit_code) == SIGKILL;
 }
 
+/* Decides what a stopped thread does next: held while any engine wants it
+ * stopped (owed reports wait, as utrace has them), else a repeat of a held
+ * syscall entry, owed resume reports, and on. */
 static void ut_continue(struct task_struct *t)
 {
 	for (;;) {

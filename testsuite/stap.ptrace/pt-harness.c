@@ -16,6 +16,8 @@
  *	attach to a child another process traces must fail, and say why
  *   pt-harness attach PID
  *	attaches to PID and prints the result (for the EPERM checks)
+ *   pt-harness loop idle|quiet|busy TARGET
+ *	timers and fds in the loop, with no tracee, a quiet one, a busy one
  *   pt-harness eperm-reasons
  *	the EPERM explanations for each Yama scope
  *   pt-harness seccomp-keep TARGET
@@ -24,6 +26,7 @@
 #include "pt-harness.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -336,6 +339,82 @@ static int do_kill(long n, char **argv)
 	return 0;
 }
 
+/* ---- loop: timers and fds, with and without busy tracees ---- */
+
+static int ticks, tick_id, loop_pipe[2];
+static char loop_got;
+
+static void loop_exit(void *data)
+{
+	stp_user_tracer_exit(7);
+}
+
+static void loop_fd(int fd, short revents, void *data)
+{
+	if (read(fd, &loop_got, 1) != 1)
+		fatal("read");
+	stp_user_unwatch_fd(fd);
+	stp_user_timer_add(2000000, 0, loop_exit, NULL);
+}
+
+static void loop_tick(void *data)
+{
+	if (++ticks < 5)
+		return;
+	stp_user_timer_del(tick_id);
+	if (write(loop_pipe[1], "x", 1) != 1)
+		fatal("write");
+}
+
+static void loop_never(void *data)
+{
+	fatal("a deleted timer fired");
+}
+
+static long busy_reports;
+
+static u32 busy_entry(u32 action, struct utrace_engine *e, struct pt_regs *regs)
+{
+	busy_reports++;
+	return UTRACE_RESUME;
+}
+
+static const struct utrace_engine_ops busy_ops = { .report_syscall_entry = busy_entry };
+
+/* how: "idle" (no tracee), "quiet" (a tracee that never stops), "busy"
+ * (a tracee stopping at every getppid: timers and fds must not starve). */
+static int do_loop(const char *how, const char *prog)
+{
+	char *argv[] = { (char *)prog, "spin", "0", NULL };
+	int want = __NR_getppid, code;
+
+	if (pipe2(loop_pipe, O_CLOEXEC) < 0)
+		fatal("pipe");
+	if (strcmp(how, "idle")) {
+		struct task_struct *t;
+
+		/* Quiet: no filter, no engine, so the tracee never stops. */
+		if (!strcmp(how, "busy"))
+			stp_user_want_syscalls(&want, 1);
+		t = spawn(argv);
+		if (!strcmp(how, "busy"))
+			utrace_engine_put(attach(t, &busy_ops, NULL, UTRACE_EVENT(SYSCALL_ENTRY)));
+		stp_user_release(target);
+	}
+	tick_id = stp_user_timer_add(1000000, 1000000, loop_tick, NULL);
+	stp_user_timer_del(stp_user_timer_add(3600000000000ull, 0, loop_never, NULL));
+	stp_user_watch_fd(loop_pipe[0], POLLIN, loop_fd, NULL);
+	code = stp_user_tracer_run();
+	printf("ticks %d, fd read %c, loop returned %d\n", ticks, loop_got, code);
+	if (target > 0) {
+		kill(target, SIGKILL);
+		run();
+		printf("busy tracee reported: %s\n", busy_reports ? "yes" : "no");
+		print_status();
+	}
+	return 0;
+}
+
 static void usage(void)
 {
 	fatal("usage: pt-harness [--no-seccomp] [--entry|--exit|--both] [--want=NR,...] "
@@ -383,6 +462,8 @@ int main(int argc, char **argv)
 		return do_already(argv[i]);
 	if (!strcmp(mode, "attach") && i < argc)
 		return do_attach_pid(atoi(argv[i]));
+	if (!strcmp(mode, "loop") && i + 1 < argc)
+		return do_loop(argv[i], argv[i + 1]);
 	if (!strcmp(mode, "eperm-reasons"))
 		return do_eperm_reasons();
 	if (!strcmp(mode, "seccomp-keep") && i < argc)

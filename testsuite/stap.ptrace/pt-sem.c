@@ -13,6 +13,8 @@
  *   errors	attach matching, error codes of a running, dead, reaped thread
  *   abort	UTRACE_SYSCALL_ABORT makes the syscall fail with ENOSYS
  *   interrupt	utrace_control(INTERRUPT) reaches a thread blocked in read()
+ *   clonereport	engines attached in report_clone, a REPORT to the new
+ *		thread reaches it first; other engines do not follow it
  *
  * Checks run inside callbacks and in timers, which the loop runs between
  * events: a held thread cannot move meanwhile, so every check is
@@ -597,6 +599,88 @@ static void sem_interrupt(const char *prog)
 	utrace_engine_put(eA);
 }
 
+/* ---- clonereport: the task finder's pattern ---- */
+
+/* A watches the parent only.  In report_clone it attaches Q to each child
+ * and asks for a report there: Q's report_quiesce must come in the
+ * child's context before anything else the child does. */
+static int children, child_first_ok, foreign_reports;
+static const struct utrace_engine_ops q_ops;
+
+static u32 q_quiesce(u32 action, struct utrace_engine *e, unsigned long event)
+{
+	struct task_struct *t = stp_current_task();
+	long *seen = e->data;
+
+	if (event == 0 && *seen == 0 && stp_task_tid(t) != target)
+		child_first_ok++;
+	(*seen)++;
+	return UTRACE_RESUME;
+}
+
+static u32 q_entry(u32 action, struct utrace_engine *e, struct pt_regs *regs)
+{
+	long *seen = e->data;
+
+	(*seen)++;
+	return UTRACE_RESUME;
+}
+
+static void q_release(void *data)
+{
+	free(data);
+}
+
+static const struct utrace_engine_ops q_ops = {
+	.report_quiesce = q_quiesce,
+	.report_syscall_entry = q_entry,
+	.release = q_release,
+};
+
+static u32 a_clone(u32 action, struct utrace_engine *e, unsigned long flags,
+		   struct task_struct *child)
+{
+	struct utrace_engine *q;
+	int r;
+
+	children++;
+	q = utrace_attach_task(child, UTRACE_ATTACH_CREATE, &q_ops, calloc(1, sizeof(long)));
+	if (IS_ERR(q))
+		fatal("attach to child: %ld", PTR_ERR(q));
+	utrace_set_events(child, q, UTRACE_EVENT(QUIESCE) | UTRACE_EVENT(SYSCALL_ENTRY));
+	r = utrace_control(child, q, UTRACE_REPORT);
+	if (r)
+		fatal("utrace_control(child, REPORT): %d", r);
+	utrace_engine_put(q);
+	return UTRACE_RESUME;
+}
+
+static u32 a_entry(u32 action, struct utrace_engine *e, struct pt_regs *regs)
+{
+	if (stp_task_tid(stp_current_task()) != target)
+		foreign_reports++;
+	return UTRACE_RESUME;
+}
+
+static const struct utrace_engine_ops a_ops = {
+	.report_clone = a_clone,
+	.report_syscall_entry = a_entry,
+};
+
+static void sem_clonereport(const char *prog)
+{
+	sem_spawn(prog, "threads", "4");
+	eA = attach(tt, &a_ops, NULL, UTRACE_EVENT(CLONE) | UTRACE_EVENT(SYSCALL_ENTRY));
+	sem_run();
+	check(children == 4 && foreign_reports == 0,
+	      "new threads get no engines but those attached in report_clone",
+	      "children %d foreign %d", children, foreign_reports);
+	check(child_first_ok == 4,
+	      "report_clone's REPORT reaches each child before anything else it does",
+	      "%d of %d", child_first_ok, children);
+	utrace_engine_put(eA);
+}
+
 int do_sem(const char *name, const char *prog)
 {
 	static const struct {
@@ -606,6 +690,7 @@ int do_sem(const char *name, const char *prog)
 		{ "order", sem_order }, { "actions", sem_actions }, { "stop", sem_stop },
 		{ "sticky", sem_sticky }, { "detach", sem_detach }, { "errors", sem_errors },
 		{ "abort", sem_abort }, { "interrupt", sem_interrupt },
+		{ "clonereport", sem_clonereport },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

@@ -5,6 +5,7 @@
 #include "utrace.c"
 #include "utrace_task.c"
 #include "utrace_stop.c"
+#include "utrace_clone.c"
 #include "utrace_seccomp.c"
 #include "utrace_loop.c"
 #include "utrace_spawn.c"

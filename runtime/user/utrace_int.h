@@ -90,13 +90,21 @@ void ut_detach_engines(struct task_struct *t);	/* no reports: the tracer lets go
 
 /* ---- utrace_stop.c: ptrace-stops and resuming ---- */
 void ut_handle_status(pid_t pid, int status);
+void ut_mark_stopped(struct task_struct *t, int stop);
+void ut_finish_stop(struct task_struct *t);
 void ut_kick(struct task_struct *t);
 bool ut_process_kicks(void);			/* true when any work was done */
 bool ut_task_is_stopped(const struct task_struct *t);
 void ut_task_died(struct task_struct *t, int status);
 bool ut_keep_traced(const struct task_struct *t);
-void ut_claim_all_orphans(void);
 extern bool ut_detaching_all;
+
+/* ---- utrace_clone.c: new threads and processes ---- */
+void ut_clone_event(struct task_struct *t, int ev);
+void ut_new_orphan(pid_t pid, int status);
+void ut_orphan_del(struct task_struct *t);
+void ut_claim_orphans_of(pid_t tgid);
+void ut_claim_all_orphans(void);
 
 /* ---- utrace_attach.c ---- */
 struct task_struct *ut_seize_thread(pid_t tid, int *err);

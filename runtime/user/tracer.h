@@ -29,9 +29,12 @@
 int stp_user_tracer_init(void);
 
 /* Runs the loop: ptrace events, watched fds, timers.  Returns the code
- * given to stp_user_tracer_exit(), or -errno when the loop itself fails. */
+ * given to stp_user_tracer_exit(), -ECHILD when nothing is left that
+ * could wake it (no tracee, no watched fd, no timer), or -errno when the
+ * loop itself fails.  Not to be called from its own callbacks. */
 int stp_user_tracer_run(void);
-/* Makes stp_user_tracer_run() return code once the current callback ends. */
+/* Makes stp_user_tracer_run() return code once the current callback ends
+ * (or at once, when asked outside the loop: the next run returns). */
 void stp_user_tracer_exit(int code);
 
 /* fn runs from the loop when poll() reports events (POLLIN, ...) on fd;

@@ -410,7 +410,8 @@ int stp_user_tracer_run(void)
 
 	if (!ut_loop_ready)
 		return -EINVAL;
-	ut_exit_requested = false;
+	/* An exit asked for before (from a hook run by stp_user_settle, say)
+	 * counts: the request is consumed when the loop returns. */
 	while (!ut_exit_requested) {
 		ut_process_kicks();
 		if (ut_exit_requested)
@@ -438,5 +439,6 @@ int stp_user_tracer_run(void)
 		}
 		/* 0: woken by SIGIO; EINTR: another signal came. */
 	}
+	ut_exit_requested = false;
 	return ut_exit_code;
 }

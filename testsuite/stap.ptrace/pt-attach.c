@@ -3,7 +3,9 @@
  * seccomp-keep).  The "serve" target answers each stdin line with
  * "pong N" after K getppid calls, so a traced run can be counted exactly
  * and an untraced one shows the process still works. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "pt-harness.h"
 
 #include <dirent.h>

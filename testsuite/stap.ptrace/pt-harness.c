@@ -22,7 +22,9 @@
  *	the EPERM explanations for each Yama scope
  *   pt-harness seccomp-keep TARGET
  *	a filtered -c target stays traced after detach_all and works on */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "pt-harness.h"
 
 #include <errno.h>

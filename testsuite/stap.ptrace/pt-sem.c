@@ -19,7 +19,9 @@
  * Checks run inside callbacks and in timers, which the loop runs between
  * events: a held thread cannot move meanwhile, so every check is
  * deterministic.  Each prints "ok - ..." or "FAIL - ...". */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "pt-harness.h"
 
 #include <errno.h>

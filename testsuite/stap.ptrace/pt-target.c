@@ -23,7 +23,9 @@
  *			prints both pids and waits for stdin EOF
  *   spin T		T threads block, main calls getppid forever
  *   readline		reads one line from stdin and prints it */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

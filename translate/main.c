@@ -4,8 +4,10 @@
 #include "parse/diag.h"
 #include "translate/options.h"
 #include "translate/pass1.h"
+#include "translate/pass2.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
@@ -20,6 +22,16 @@ int main(int argc, char **argv)
 	}
 	g_diag.suppress_warnings = s.suppress_warnings;
 	g_diag.warnings_are_errors = s.warnings_are_errors;
+	/* -l/-L PATTERN: elaborate `probe PATTERN {}`, as SystemTap does. */
+	if (s.list_pattern) {
+		size_t n = strlen(s.list_pattern) + 16;
+		char *text = malloc(n);
+		if (!text)
+			return 1;
+		snprintf(text, n, "probe %s {}", s.list_pattern);
+		s.script_text = text;
+		s.last_pass = 2;
+	}
 
 	if (pass1_parse(&s)) {
 		int n = diag_error_count();
@@ -30,6 +42,16 @@ int main(int argc, char **argv)
 		pass1_print(&s);
 		return 0;
 	}
-	fputs("stap: passes after 1 are not implemented yet\n", stderr);
+	if (s.list_pattern)
+		return pass2_list(&s);
+	if (pass2_elaborate(&s)) {
+		fputs("Pass 2: analysis failed.  [man error::pass2]\n", stderr);
+		return 1;
+	}
+	if (s.last_pass == 2) {
+		pass2_print(&s, s.program);
+		return 0;
+	}
+	fputs("stap: passes after 2 are not implemented yet\n", stderr);
 	return 1;
 }

@@ -34,16 +34,56 @@ void session_init(Session *s)
 
 int options_parse(Session *s, int argc, char **argv)
 {
+	/* Pass 2 (issue 3) needs these before the full option set lands. */
+	enum { OPT_UNPRIVILEGED = 256, OPT_PRIVILEGE, OPT_UNOPTIMIZED };
+	static const struct option longs[] = {
+		{ "unprivileged", no_argument, NULL, OPT_UNPRIVILEGED },
+		{ "privilege", required_argument, NULL, OPT_PRIVILEGE },
+		{ "unoptimized", no_argument, NULL, OPT_UNOPTIMIZED },
+		{ NULL, 0, NULL, 0 },
+	};
 	int c;
-	while ((c = getopt(argc, argv, "+e:p:vgI:")) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:p:vgI:l:L:uwWc:x:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'e': s->script_text = optarg; break;
 		case 'p': s->last_pass = atoi(optarg); break;
-		case 'v': s->verbose[0]++; break;
+		case 'v': for (int i = 0; i < 5; i++) s->verbose[i]++; break;
 		case 'g': s->guru = true; break;
 		case 'I': strlist_push(&s->include_dirs, optarg); break;
+		case 'l': s->list_pattern = optarg; break;
+		case 'L': s->list_pattern = optarg; s->list_with_vars = true; break;
+		case 'u': case OPT_UNPRIVILEGED: s->privilege = PRIV_STAPUSR; break;
+		case OPT_PRIVILEGE:
+			if (!strcmp(optarg, "stapusr"))
+				s->privilege = PRIV_STAPUSR;
+			else if (!strcmp(optarg, "stapsys"))
+				s->privilege = PRIV_STAPSYS;
+			else if (!strcmp(optarg, "stapdev"))
+				s->privilege = PRIV_STAPDEV;
+			else {
+				fprintf(stderr, "Invalid argument '%s' for --privilege.\n", optarg);
+				return 1;
+			}
+			break;
+		case OPT_UNOPTIMIZED: s->unoptimized = true; break;
+		case 'w': s->suppress_warnings = true; break;
+		case 'W': s->warnings_are_errors = true; break;
+		case 'c': s->target_cmd = optarg; break;
+		case 'x': s->target_pid = (pid_t)atoi(optarg); break;
 		default: return 1;
 		}
+	}
+	if (s->guru && s->privilege == PRIV_STAPUSR) {
+		fputs("You can't specify -g and --privilege=stapusr together.\n", stderr);
+		return 1;
+	}
+	if (s->list_pattern) {
+		if (s->script_text || optind < argc) {
+			fputs("stap: -l and -L take a probe point pattern instead of a script\n",
+			      stderr);
+			return 1;
+		}
+		return -1;
 	}
 	if (!s->script_text) {
 		if (optind >= argc) {

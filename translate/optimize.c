@@ -1,3 +1,4 @@
+#define _GNU_SOURCE	/* memmem */
 /* Elision, as SystemTap does it before types: functions no probe reaches
  * and globals nothing uses go silently; an assignment to a local that is
  * never read becomes its right side ("Eliding assignment to 'x'"); an
@@ -28,17 +29,47 @@ static void reach_func(Sema *S, FuncDecl *f)
 	reach_stmt(S, f->body);
 }
 
+/* Whether a function can fall through to its next overload. */
+static bool stmt_has_next(const Stmt *s)
+{
+	if (!s)
+		return false;
+	if (s->kind == S_NEXT)
+		return true;
+	if (s->kind == S_BLOCK) {
+		for (uint32_t i = 0; i < s->n; i++)
+			if (stmt_has_next(s->stmts[i]))
+				return true;
+		return false;
+	}
+	if (s->kind == S_EMBEDDED)
+		return false;
+	return stmt_has_next(s->then) || stmt_has_next(s->els);
+}
+
+static bool falls_through(const FuncDecl *f)
+{
+	if (f->embedded)
+		return memmem(f->embedded, f->embedded_len, "STAP_NEXT", 9) != NULL;
+	return stmt_has_next(f->body);
+}
+
 static void reach_expr(Sema *S, Expr *e)
 {
 	if (!e)
 		return;
 	if (e->kind == E_CALL && e->func) {
+		/* Overloads after one that never says `next` cannot run. */
 		const Overloads *g = func_info(e->func)->group;
-		if (g)
-			for (int i = 0; i < g->n; i++)
+		if (g) {
+			for (int i = 0; i < g->n; i++) {
 				reach_func(S, g->v[i]);
-		else
+				if (!falls_through(g->v[i]))
+					break;
+			}
+		} else {
 			reach_func(S, e->func);
+		}
 	}
 	reach_expr(S, e->left);
 	reach_expr(S, e->right);

@@ -176,7 +176,11 @@ static void tx_keys(TCtx *c, VarDecl *v, Expr **args, uint32_t n)
 		if (!args[i])
 			continue;
 		int kt = v && i < 9 ? v->key_types[i] : TY_UNKNOWN;
-		int t = tx(c, args[i], kt);
+		/* Type the index on its own first, so a conflict is reported
+		 * once, against the array. */
+		int t = tx(c, args[i], TY_UNKNOWN);
+		if (!known(t) && known(kt))
+			t = tx(c, args[i], kt);
 		if (t == TY_STATS)
 			sema_error(c->S, args[i]->loc, "statistics cannot be an array index");
 		else
@@ -201,7 +205,7 @@ static int tx_index(TCtx *c, Expr *e, int want)
 	VarDecl *v = e->left->decl;
 	if (!v)
 		return TY_UNKNOWN;
-	set_arity(c, v, (int)e->n, e->loc);
+	set_arity(c, v, (int)e->n, e->left->loc);
 	tx_keys(c, v, e->args, e->n);
 	if (known(want))
 		set_var_type(c, v, want, e->loc);
@@ -240,7 +244,9 @@ static int tx_call(TCtx *c, Expr *e, int want)
 		int pt = TY_UNKNOWN;
 		for (int k = 0; k < n && !known(pt); k++)
 			pt = (g ? g->v[k] : f)->params[i]->type;
-		int at = tx(c, e->args[i], pt);
+		int at = tx(c, e->args[i], TY_UNKNOWN);
+		if (!known(at) && known(pt))
+			at = tx(c, e->args[i], pt);
 		if (at == TY_STATS) {
 			sema_error(c->S, e->args[i]->loc, "statistics cannot be passed to a function");
 			continue;
@@ -269,8 +275,11 @@ static void tx_format(TCtx *c, Expr *e)
 	int n = format_parse(fmt->str, fmt->slen, &pieces, &err, &off);
 	tx(c, fmt, TY_STRING);
 	if (n < 0) {
-		sema_error(c->S, fmt->loc, "%s in format string \"%.*s\"", err, (int)fmt->slen,
-			   fmt->str);
+		StrBuf q = { 0 };
+		sb_put_quoted(&q, fmt->str, fmt->slen);
+		sema_error(c->S, fmt->loc, "%s in format string %s (at \"%.*s\")", err, sb_str(&q),
+			   (int)(fmt->slen - off > 8 ? 8 : fmt->slen - off), fmt->str + off);
+		sb_free(&q);
 		for (uint32_t i = 1; i < e->n; i++)
 			tx(c, e->args[i], TY_UNKNOWN);
 		return;
@@ -370,12 +379,13 @@ static int tx(TCtx *c, Expr *e, int want)
 	case E_EMBEDDED:
 		return expect(c, e, pragma_scan(e->str, e->slen) & PRAGMA_STRING ? TY_STRING :
 			      TY_LONG, w);
+	/* These unify the variable or function with want themselves. */
 	case E_SYMBOL:
-		return expect(c, e, tx_symbol(c, e, want), w);
+		return tx_symbol(c, e, want);
 	case E_INDEX:
-		return expect(c, e, tx_index(c, e, want), w);
+		return tx_index(c, e, want);
 	case E_CALL:
-		return expect(c, e, tx_call(c, e, want), w);
+		return tx_call(c, e, want);
 	case E_PRINT:
 		return tx_print(c, e, w);
 	case E_UNARY:
@@ -527,7 +537,7 @@ static void ts(TCtx *c, Stmt *s)
 	case S_DELETE: {
 		Expr *x = s->expr;
 		if (x->kind == E_INDEX && x->left->decl) {
-			set_arity(c, x->left->decl, (int)x->n, x->loc);
+			set_arity(c, x->left->decl, (int)x->n, x->left->loc);
 			tx_keys(c, x->left->decl, x->args, x->n);
 		} else if (x->kind == E_SYMBOL && x->decl && x->decl->scope != VAR_GLOBAL) {
 			tx(c, x, WANT_VOID);
@@ -588,15 +598,16 @@ void types_infer(Sema *S)
 		if (v->decl_type != TY_UNKNOWN)
 			set_var_type(&c, v, v->decl_type, v->loc);
 	}
+	/* Unreachable overloads still share their group's signature. */
 	for (int i = 0; i < S->funcs.n; i++)
-		if (func_info(S->funcs.v[i])->kept)
-			seed(&c, S->funcs.v[i]);
+		seed(&c, S->funcs.v[i]);
 	int rounds = 0;
 	do {
 		c.changed = false;
 		walk_all(&c);
 	} while (c.changed && ++rounds < 1000);
-	c.report = true;
+	/* What stayed unknown is mostly an echo of an earlier error. */
+	c.report = S->errors == 0;
 	walk_all(&c);
 }
 
@@ -608,6 +619,6 @@ void types_infer_probe(Sema *S, DerivedProbe *dp)
 		c.changed = false;
 		ts(&c, dp->body);
 	} while (c.changed && ++rounds < 100);
-	c.report = true;
+	c.report = S->errors == 0;
 	ts(&c, dp->body);
 }

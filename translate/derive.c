@@ -89,8 +89,8 @@ static Expr *and_cond(Expr *a, Expr *b)
 	return e;
 }
 
-static int build_family(Sema *S, Origin *o, const MatchResult *m, const AliasStep *chain,
-			Expr *cond, bool quiet)
+static int build_family(Sema *S, Origin *o, const MatchResult *m, const ProbePoint *pp,
+			const AliasStep *chain, Expr *cond, bool quiet)
 {
 	MatchNode *n = m->node;
 	DerivedProbe *dp = derived_new(S, n->family, n->kind, m);
@@ -104,6 +104,10 @@ static int build_family(Sema *S, Origin *o, const MatchResult *m, const AliasSte
 		return -1;
 	dp->origin = o->probe;
 	dp->written = o->written;
+	if (pp) {
+		dp->optional = pp->optional;
+		dp->sufficient = pp->sufficient;
+	}
 	dp->file = o->file;
 	dp->chain = chain;
 	dp->cond = clone_expr(cond);
@@ -196,7 +200,7 @@ static int derive_point(Sema *S, Origin *o, const ProbePoint *pp, const AliasSte
 		MatchResult *m = matches.v[i];
 		MatchNode *n = m->node;
 		if (n->family && m->matched == m->ncomps) {
-			int r = build_family(S, o, m, chain, cond, quiet);
+			int r = build_family(S, o, m, pp, chain, cond, quiet);
 			if (r < 0)
 				failures++;
 			else
@@ -255,7 +259,7 @@ int derive_for_listing(Sema *S, ProbePoint *pp, PtrVec *out)
 		PtrVec got = { 0 };
 		Origin o = { .probe = &empty, .out = &got };
 		if (n->family && m->matched == m->ncomps)
-			build_family(S, &o, m, NULL, NULL, true);
+			build_family(S, &o, m, NULL, NULL, NULL, true);
 		for (int k = 0; k < n->aliases.n && !(n->family && got.n); k++) {
 			/* An alias is listed under its own name when it resolves. */
 			int before = got.n;

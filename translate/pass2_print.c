@@ -51,8 +51,8 @@ static void point_list(StrBuf *b, ProbePoint *const *v, int n, const char *sep)
 static void probe_header(StrBuf *b, const DerivedProbe *dp)
 {
 	ProbePoint shown = *dp->point;
-	shown.optional = dp->written && dp->written->optional;
-	shown.sufficient = dp->written && dp->written->sufficient;
+	shown.optional = dp->optional;
+	shown.sufficient = dp->sufficient;
 	shown.cond = dp->cond;
 	unparse_probe_point(b, &shown);
 	sb_puts(b, " /* <- ");

@@ -58,6 +58,7 @@ struct DerivedProbe {
 	void *data;		/* the family's parameters (see its file) */
 	const StapFile *file;	/* the file the probe declaration is in */
 	int index;		/* position in Program.probes */
+	bool optional, sufficient;	/* '?' '!' on the point it matched */
 	bool synthetic;		/* made by pass 2 (global display at end) */
 	bool elided;		/* removed by optimisation; skipped everywhere */
 };

@@ -104,13 +104,14 @@ void pull_file(Sema *S, StapFile *f)
 void resolve_init(Sema *S)
 {
 	Session *s = S->s;
-	for (int i = 0; i < s->nlibrary_files; i++) {
-		file_info(s->library_files[i])->order = i;
-		index_file(S, s->library_files[i], true);
-	}
+	/* User files first: their functions come first among overloads. */
 	for (int i = 0; i < s->nuser_files; i++) {
 		file_info(s->user_files[i])->is_user = true;
 		index_file(S, s->user_files[i], false);
+	}
+	for (int i = 0; i < s->nlibrary_files; i++) {
+		file_info(s->library_files[i])->order = i;
+		index_file(S, s->library_files[i], true);
 	}
 	/* init is a library alias in SystemTap; until a tapset defines it,
 	 * the translator carries the same definition. */
@@ -287,24 +288,18 @@ static void resolve_call(Scope *sc, Expr *e)
 	}
 	StapFile *file = file_of_loc(e->loc);
 	PtrVec found = { 0 };
+	/* Every library file defining the name with this arity joins the
+	 * program: its definitions are overloads after the user's own, in
+	 * search order (SystemTap does the same). */
+	FuncList *lib = pmap_get(&S->lib_fns, e->name);
+	for (int i = 0; lib && i < lib->n; i++)
+		if (lib->v[i]->nparams == (int)e->n)
+			pull_file(S, func_info(lib->v[i])->file);
 	if (!candidates(S, file, e->name, (int)e->n, &found)) {
-		/* The first library file defining it with this arity, else the
-		 * first defining it at all (for the arity message). */
-		FuncList *lib = pmap_get(&S->lib_fns, e->name);
-		FuncDecl *pick = NULL;
-		for (int i = 0; lib && i < lib->n && !pick; i++)
-			if (lib->v[i]->nparams == (int)e->n)
-				pick = lib->v[i];
-		if (!pick && lib)
-			pick = lib->v[0];
-		if (pick)
-			pull_file(S, func_info(pick)->file);
-		candidates(S, file, e->name, (int)e->n, &found);
-	}
-	if (!found.n) {
 		PtrVec any = { 0 };
-		if (candidates(S, file, e->name, -1, &any)) {
-			FuncDecl *f = any.v[0];
+		candidates(S, file, e->name, -1, &any);
+		FuncDecl *f = any.n ? any.v[0] : lib ? lib->v[0] : NULL;
+		if (f) {
 			sema_error(S, e->loc, "arity mismatch found (function '%s' takes %d "
 				   "argument%s, not %u)", e->name, f->nparams,
 				   f->nparams == 1 ? "" : "s", e->n);

@@ -228,6 +228,26 @@ static void walk(Walk *w, MatchNode *n, int i, int depth, bool wild)
 		fail(w, wild, c->loc, "while resolving probe point %s: invalid suffix for probe%s", "");
 		return;
 	}
+	/* The name exists with another kind of argument: say which. */
+	int kinds = 0;
+	for (int k = 0; k < n->nkids; k++)
+		if (n->kids[k]->name == c->functor)
+			kinds |= 1 << n->kids[k]->arg;
+	if (kinds) {
+		static const char *const what[] = { "no argument", "a number", "a string" };
+		/* MatchArg order */
+		StrBuf b = { 0 };
+		sb_printf(&b, "%s %s ", c->functor, want == MA_NONE ? "needs" : "takes");
+		int shown = 0;
+		for (int a = 0; a < 3; a++)
+			if (kinds & (1 << a))
+				sb_printf(&b, "%s%s", shown++ ? " or " : "", what[a]);
+		if (want != MA_NONE)
+			sb_printf(&b, ", not %s", what[want]);
+		fail(w, wild, c->loc, "while resolving probe point %s: %s", sb_str(&b));
+		sb_free(&b);
+		return;
+	}
 	const char **names = malloc(sizeof(char *) * (size_t)(n->nkids + 1));
 	int nn = 0;
 	for (int k = 0; k < n->nkids; k++) {

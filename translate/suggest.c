@@ -63,7 +63,8 @@ void suggest(StrBuf *b, const char *name, const char *const *cands, int n)
 		if (dup)
 			continue;
 		int d = distance(name, cands[i]);
-		if (d <= limit)
+		/* Replacing every letter is not a near miss. */
+		if (d <= limit && (size_t)d < len && (size_t)d < strlen(cands[i]))
 			v[k++] = (Cand){ cands[i], d };
 	}
 	qsort(v, (size_t)k, sizeof(Cand), cmp_cand);

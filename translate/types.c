@@ -275,11 +275,13 @@ static void tx_format(TCtx *c, Expr *e)
 	int n = format_parse(fmt->str, fmt->slen, &pieces, &err, &off);
 	tx(c, fmt, TY_STRING);
 	if (n < 0) {
-		StrBuf q = { 0 };
+		StrBuf q = { 0 }, at = { 0 };
 		sb_put_quoted(&q, fmt->str, fmt->slen);
-		sema_error(c->S, fmt->loc, "%s in format string %s (at \"%.*s\")", err, sb_str(&q),
-			   (int)(fmt->slen - off > 8 ? 8 : fmt->slen - off), fmt->str + off);
+		sb_put_quoted(&at, fmt->str + off, fmt->slen - off > 8 ? 8 : fmt->slen - off);
+		sema_error(c->S, fmt->loc, "%s in format string %s (at %s)", err, sb_str(&q),
+			   sb_str(&at));
 		sb_free(&q);
+		sb_free(&at);
 		for (uint32_t i = 1; i < e->n; i++)
 			tx(c, e->args[i], TY_UNKNOWN);
 		return;

@@ -159,7 +159,7 @@ static int expand_alias(Sema *S, Origin *o, Probe *alias, const MatchResult *m,
 			memcpy(np->comps + ap->ncomps, suffix, sizeof(PPComponent) * (size_t)nsuffix);
 		}
 		int r = derive_point(S, o, np, step, and_cond(cond, ap->cond),
-				     quiet || ap->optional, depth + 1);
+				     quiet || ap->optional || ap->sufficient, depth + 1);
 		if (r < 0)
 			failures++;
 		else
@@ -230,8 +230,10 @@ int derive_probe(Sema *S, Probe *p, StapFile *file)
 	for (int i = 0; i < p->npoints; i++) {
 		const ProbePoint *pp = p->points[i];
 		o.written = pp;
-		int r = derive_point(S, &o, pp, NULL, pp->cond, pp->optional, 0);
-		if (r < 0 && !pp->optional)
+		/* '!' implies '?', as in SystemTap. */
+		bool optional = pp->optional || pp->sufficient;
+		int r = derive_point(S, &o, pp, NULL, pp->cond, optional, 0);
+		if (r < 0 && !optional)
 			errors++;
 		if (r > 0 && pp->sufficient)
 			break;

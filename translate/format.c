@@ -72,10 +72,8 @@ int format_parse(const char *s, size_t len, FmtPiece **out, const char **err, si
 				p->precision = number(s, len, &i);
 			}
 		}
-		/* Length modifiers are accepted and ignored: every value is 64-bit. */
-		while (i < len && (s[i] == 'l' || s[i] == 'h' || s[i] == 'L' || s[i] == 'z' ||
-				   s[i] == 'j' || s[i] == 't'))
-			i++;
+		/* No length modifiers: every value is 64-bit (SystemTap rejects
+		 * %ld too). */
 		if (i >= len) {
 			*err = "invalid or missing conversion specifier";
 			*err_off = start;
@@ -96,7 +94,7 @@ int format_parse(const char *s, size_t len, FmtPiece **out, const char **err, si
 		case 'M': p->conv = FMT_MEMORY_HEX; break;
 		default:
 			*err = "invalid or missing conversion specifier";
-			*err_off = i;
+			*err_off = start;
 			free(v);
 			return -1;
 		}

@@ -14,6 +14,7 @@
 typedef struct OCtx {
 	Sema *S;
 	bool changed;
+	bool warn;		/* first round only, as SystemTap warns */
 } OCtx;
 
 /* ---- reachability ---- */
@@ -434,7 +435,7 @@ static void elide_expr(OCtx *c, Expr *e)
 	elide_children(c, e);
 	if (e->kind == E_ASSIGN && e->op == OP_ASSIGN && e->left->kind == E_SYMBOL &&
 	    e->left->decl && dead_local(e->left->decl)) {
-		if (loc_in_user_file(e->loc))
+		if (c->warn && loc_in_user_file(e->loc))
 			sema_warn(c->S, e->loc, "Eliding assignment to '%s'", e->left->name);
 		*e = *e->right;
 		c->changed = true;
@@ -473,7 +474,7 @@ static void elide_stmt(OCtx *c, Stmt *s)
 	case S_EXPR:
 		elide_expr(c, s->expr);
 		if (!expr_effects(s->expr, NULL)) {
-			if (loc_in_user_file(s->loc))
+			if (c->warn && loc_in_user_file(s->loc))
 				sema_warn(c->S, s->loc, "Eliding side-effect-free expression");
 			make_null(s);
 			c->changed = true;
@@ -515,6 +516,7 @@ void optimize(Sema *S)
 	int rounds = 0;
 	do {
 		c.changed = false;
+		c.warn = rounds == 0;
 		reach_all(S);
 		compute_purity(S);
 		count_all(S);

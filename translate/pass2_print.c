@@ -14,11 +14,9 @@
 
 static void var_line(StrBuf *b, const VarDecl *v, const char *indent)
 {
-	sb_printf(b, "%s%s", indent, v->name);
-	if (v->wrap && !v->max_size)
-		sb_putc(b, '%');
+	sb_printf(b, "%s%s%s", indent, v->name, v->wrap ? "%" : "");
 	if (v->max_size)
-		sb_printf(b, "[%lld]%s", (long long)v->max_size, v->wrap ? "%" : "");
+		sb_printf(b, "[%lld]", (long long)v->max_size);
 	sb_printf(b, ":%s", type_name(v->type));
 	if (v->arity > 0) {
 		sb_puts(b, " [");
@@ -80,16 +78,6 @@ static int cmp_func(const void *x, const void *y)
 	return func_info(a)->order - func_info(b)->order;
 }
 
-static int cmp_global(const void *x, const void *y)
-{
-	const VarDecl *a = *(VarDecl *const *)x, *b = *(VarDecl *const *)y;
-	int oa = ((VarInfo *)a->sema)->order, ob = ((VarInfo *)b->sema)->order;
-	/* Globals whose type never became known come last. */
-	if (!oa != !ob)
-		return !oa - !ob;
-	return oa - ob;
-}
-
 void pass2_print(const Session *s, const Program *p)
 {
 	StrBuf b = { 0 };
@@ -100,9 +88,8 @@ void pass2_print(const Session *s, const Program *p)
 			sb_printf(&b, "%%{%.*s%%}\n", (int)p->embeds[i]->len, p->embeds[i]->code);
 	}
 	if (p->nglobals) {
-		VarDecl **g = malloc(sizeof(*g) * (size_t)p->nglobals);
-		memcpy(g, p->globals, sizeof(*g) * (size_t)p->nglobals);
-		qsort(g, (size_t)p->nglobals, sizeof(*g), cmp_global);
+		/* In the order the script first mentions them (SystemTap's). */
+		VarDecl *const *g = p->globals;
 		sb_puts(&b, "# globals\n");
 		for (int i = 0; i < p->nglobals; i++) {
 			var_line(&b, g[i], "");
@@ -112,7 +99,6 @@ void pass2_print(const Session *s, const Program *p)
 			}
 			sb_putc(&b, '\n');
 		}
-		free(g);
 	}
 	if (p->nfuncs) {
 		FuncDecl **f = malloc(sizeof(*f) * (size_t)p->nfuncs);

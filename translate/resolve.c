@@ -360,13 +360,11 @@ static void rx(Scope *sc, Expr *e)
 	case E_SYMBOL:
 		resolve_scalar(sc, e);
 		break;
-	case E_INDEX:
-		rx_array_base(sc, e->left, (int)e->n);
+	/* Indexes before the array: the order globals are first met in is
+	 * the order -p2 lists them, as in SystemTap. */
+	case E_INDEX: case E_IN:
 		rx_list(sc, e->args, e->n);
-		break;
-	case E_IN:
 		rx_array_base(sc, e->left, (int)e->n);
-		rx_list(sc, e->args, e->n);
 		break;
 	case E_CALL:
 		resolve_call(sc, e);
@@ -426,13 +424,13 @@ static void rs(Scope *sc, Stmt *s)
 		break;
 	case S_FOREACH: {
 		Foreach *f = s->foreach;
+		for (int i = 0; i < f->nkeys; i++)
+			resolve_scalar(sc, f->keys[i]);
 		rx_array_base(sc, f->base, f->nkeys);
 		if (f->slice)
 			rx_list(sc, f->slice, (uint32_t)f->nkeys);
 		if (f->value)
 			resolve_scalar(sc, f->value);
-		for (int i = 0; i < f->nkeys; i++)
-			resolve_scalar(sc, f->keys[i]);
 		if (f->limit)
 			rx(sc, f->limit);
 		rs(sc, s->then);
@@ -440,8 +438,8 @@ static void rs(Scope *sc, Stmt *s)
 	}
 	case S_DELETE:
 		if (s->expr->kind == E_INDEX) {
-			rx_array_base(sc, s->expr->left, (int)s->expr->n);
 			rx_list(sc, s->expr->args, s->expr->n);
+			rx_array_base(sc, s->expr->left, (int)s->expr->n);
 		} else {
 			rx(sc, s->expr);
 		}

@@ -476,19 +476,16 @@ static void ts_foreach(TCtx *c, Stmt *s)
 		}
 		if (f->slice)
 			tx_keys(c, v, f->slice, (uint32_t)f->nkeys);
-		if (f->value) {
-			/* A statistic's element is read through the sort
-			 * aggregate; the value is that long. */
-			if (v->type == TY_STATS || f->sort_agg) {
-				if (f->sort_agg && v->type != TY_STATS)
-					set_var_type(c, v, TY_STATS, f->base->loc);
-				tx(c, f->value, TY_LONG);
-			} else {
-				int t = tx(c, f->value, v->type);
-				set_var_type(c, v, t, f->value->loc);
-			}
-		} else if (f->sort_agg) {
+		if (f->sort_agg)
 			set_var_type(c, v, TY_STATS, f->base->loc);
+		if (f->value && v->type == TY_STATS) {
+			sema_error(c->S, f->value->loc, "a statistics array has no value to iterate "
+				   "over: read @count(%s[...]) and friends in the loop", v->name);
+		} else if (f->value) {
+			int t = tx(c, f->value, TY_UNKNOWN);
+			if (!known(t) && known(v->type))
+				t = tx(c, f->value, v->type);
+			set_var_type(c, v, t, f->value->loc);
 		}
 	}
 	if (f->limit)

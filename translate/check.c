@@ -76,7 +76,12 @@ static void cs(Ctx *c, Stmt *s)
 		return;
 	case S_DELETE: {
 		Expr *x = s->expr;
-		if (x->kind != E_SYMBOL && !(x->kind == E_INDEX && x->left->kind == E_SYMBOL))
+		if (x->kind == E_TARGET && x->sema)
+			sema_error(c->S, x->loc, "target variable '%s' is read-only",
+				   ((const CtxVar *)x->sema)->name);
+		else if (x->kind == E_TARGET)
+			return;	/* already reported as unresolved */
+		else if (x->kind != E_SYMBOL && !(x->kind == E_INDEX && x->left->kind == E_SYMBOL))
 			sema_error(c->S, x->loc, "Expecting lvalue for delete: a variable, an "
 				   "array or an array element");
 		else if (x->kind == E_INDEX)

@@ -7,6 +7,7 @@
  * Errors do not stop the phases (the user sees every independent mistake
  * at once), except that nothing is built from a failed program. */
 #include "translate/pass2.h"
+#include "translate/library.h"
 #include "translate/sema.h"
 #include "parse/arena.h"
 #include "parse/diag.h"
@@ -142,9 +143,12 @@ int pass2_elaborate(Session *s)
 	int live = 0;
 	for (int i = 0; i < S->probes.n; i++)
 		live += !((DerivedProbe *)S->probes.v[i])->elided;
-	if (!live && !diag_error_count())
+	/* Errors in library files parsed on demand were reported as the
+	 * skipped files' warnings: they do not fail the script. */
+	int errors = diag_error_count() - library_ignored_errors();
+	if (!live && !errors)
 		sema_error(S, (Loc){ 0, 0 }, "no probes found");
-	if (diag_error_count())
+	if (diag_error_count() - library_ignored_errors())
 		return 1;
 	build_program(S);
 	if (s->verbose[1] > 0)

@@ -82,10 +82,41 @@ void match_add_alias(MatchNode *root, ProbePoint *name, Probe *alias)
 	vec_push(&n->aliases, alias);
 }
 
+void match_add_lazy(MatchNode *root, const char *name, size_t len, int file)
+{
+	MatchNode *n = root;
+	const char *p = name, *end = name + len;
+	while (p < end) {
+		const char *q = p;
+		while (q < end && *q != '.' && *q != '(')
+			q++;
+		const char *functor = intern(p, (size_t)(q - p));
+		MatchArg arg = MA_NONE;
+		if (q < end && *q == '(') {
+			arg = q[1] == '"' ? MA_STRING : MA_NUMBER;
+			while (q < end && *q != ')')
+				q++;
+			q++;
+		}
+		n = child(n, functor, arg, true);
+		p = q < end && *q == '.' ? q + 1 : q;
+	}
+	if (n->nlazy && n->lazy[n->nlazy - 1] == file)
+		return;
+	if (n->nlazy == n->lazy_cap) {
+		n->lazy_cap = n->lazy_cap ? n->lazy_cap * 2 : 2;
+		int *v = ANEWN(&g_arena, int, n->lazy_cap);
+		if (n->nlazy)
+			memcpy(v, n->lazy, sizeof(int) * (size_t)n->nlazy);
+		n->lazy = v;
+	}
+	n->lazy[n->nlazy++] = file;
+}
+
 bool match_has_alias(MatchNode *root, const char *name)
 {
 	MatchNode *n = child(root, name, MA_NONE, false);
-	return n && n->aliases.n;
+	return n && (n->aliases.n || n->nlazy);
 }
 
 /* ---- matching ---- */
@@ -172,6 +203,8 @@ static void take(Walk *w, MatchNode *kid, const PPComponent *c, int next, int de
 static void walk(Walk *w, MatchNode *n, int i, int depth, bool wild)
 {
 	const ProbePoint *pp = w->pp;
+	if (n->nlazy)
+		load_lazy_node(w->S, n);
 	if (i == pp->ncomps) {
 		if (n->family || n->aliases.n) {
 			emit(w, n, depth, -1);

@@ -286,6 +286,8 @@ static void count_expr(Sema *S, Expr *e, int write, int read)
 	case E_INCDEC:
 		count_target(S, e->left, 1);
 		return;
+	case E_PROBEWRITE:
+		return;	/* asks about writes; reads nothing */
 	case E_INDEX: case E_IN:
 		if (e->left->kind == E_SYMBOL)
 			use(e->left->decl, 0, 1, e->left->loc);

@@ -1,4 +1,5 @@
 #include "translate/pass1.h"
+#include "translate/library.h"
 #include "parse/arena.h"
 #include "parse/diag.h"
 #include "parse/parser.h"
@@ -131,39 +132,12 @@ int pass1_parse(Session *s)
 	fill_pp_context(s);
 	PathList stpm = { 0 }, stp = { 0 };
 	collect_library(s, &stpm, &stp);
-	PtrVec lib = { 0 };
-	/* Macro libraries first: their macros serve every file after them.
-	 * A library file with errors is reported and skipped; the errors
-	 * only fail the run under -W (SystemTap's rule). */
-	for (int k = 0; k < 2; k++) {
-		PathList *pl = k == 0 ? &stpm : &stp;
-		for (int i = 0; i < pl->n; i++) {
-			SrcFile *src = src_load(pl->v[i], pl->v[i]);
-			if (!src) {
-				if (!s->suppress_warnings)
-					fprintf(stderr, "WARNING: cannot read tapset \"%s\": %s\n",
-						pl->v[i], strerror(errno));
-				continue;
-			}
-			src->is_tapset = true;
-			src->is_macro_lib = k == 0;
-			int before = diag_error_count();
-			StapFile *f = parse_one(s, src, true);
-			s->library_scripts++;
-			if (diag_error_count() > before) {
-				if (!s->suppress_warnings)
-					fprintf(stderr, "WARNING: tapset \"%s\" has errors, and will be "
-						"skipped\n", pl->v[i]);
-				continue;
-			}
-			vec_push(&lib, f);
-		}
-	}
-	if (diag_error_count() && !s->warnings_are_errors)
-		diag_reset();
+	/* Macro files first (their macros serve every file after them);
+	 * the .stp files are scanned now and parsed when pass 2 needs them
+	 * (translate/library.c). */
+	s->library_scripts = library_open(s, stpm.v, stpm.n, stp.v, stp.n);
 	free(stpm.v);
 	free(stp.v);
-	s->library_files = (StapFile **)vec_finish(&lib, &s->nlibrary_files);
 
 	PtrVec user = { 0 };
 	SrcFile *src;

@@ -9,6 +9,7 @@
  * same way.  Only functions a probe reaches have their bodies resolved, so
  * an unused function pulls nothing in (SystemTap behaves the same). */
 #include "translate/sema.h"
+#include "translate/library.h"
 #include "parse/arena.h"
 #include "parse/diag.h"
 #include "parse/intern.h"
@@ -46,15 +47,22 @@ static void funclist_push(PtrMap *m, FuncDecl *f)
 	l->v[l->n++] = f;
 }
 
-static void index_file(Sema *S, StapFile *f, bool library)
+/* libidx: the file's place on the search path, or -1 for user files;
+ * overloads run in that order, whenever a file happens to be parsed. */
+static void index_file(Sema *S, StapFile *f, int libidx)
 {
 	FileInfo *fi = file_info(f);
+	if (fi->indexed)
+		return;
+	fi->indexed = true;
+	bool library = libidx >= 0;
+	fi->order = libidx;
 	pmap_put(&by_src, src_key(f->src->id), f);
 	for (int i = 0; i < f->nfuncs; i++) {
 		FuncDecl *fd = f->funcs[i];
 		FuncInfo *info = func_info(fd);
 		info->file = f;
-		info->order = decl_order++;
+		info->order = library ? (libidx + 1) * 65536 + i : decl_order++;
 		info->pragmas = pragma_scan(fd->embedded, fd->embedded_len);
 		if (fd->is_private)
 			funclist_push(&fi->priv_fns, fd);
@@ -67,8 +75,11 @@ static void index_file(Sema *S, StapFile *f, bool library)
 		if (v->is_private) {
 			if (!pmap_get(&fi->priv_globals, v->name))
 				pmap_put(&fi->priv_globals, v->name, v);
-		} else if (library && !pmap_get(&S->lib_globals, v->name)) {
-			pmap_put(&S->lib_globals, v->name, v);
+		} else if (library) {
+			/* The first file on the search path wins. */
+			VarDecl *old = pmap_get(&S->lib_globals, v->name);
+			if (!old || file_info(var_info(old)->file)->order > libidx)
+				pmap_put(&S->lib_globals, v->name, v);
 		}
 	}
 	for (int i = 0; i < f->naliases; i++) {
@@ -76,6 +87,30 @@ static void index_file(Sema *S, StapFile *f, bool library)
 		for (int k = 0; k < a->nalias_names; k++)
 			match_add_alias(S->root, a->alias_names[k], a);
 	}
+}
+
+static void load_library(Sema *S, int i)
+{
+	StapFile *f = library_file(S->s, i);
+	if (f)
+		index_file(S, f, i);
+}
+
+void load_lazy_node(Sema *S, MatchNode *n)
+{
+	int count = n->nlazy;
+	n->nlazy = 0;	/* loading may register more; never twice */
+	for (int i = 0; i < count; i++)
+		load_library(S, n->lazy[i]);
+}
+
+/* Parses every library file that may declare name. */
+static void load_candidates(Sema *S, LibKind k, const char *name)
+{
+	int n;
+	const int *v = library_candidates(k, name, &n);
+	for (int i = 0; i < n; i++)
+		load_library(S, v[i]);
 }
 
 /* A file joins the program: its public names become visible to every
@@ -101,18 +136,27 @@ void pull_file(Sema *S, StapFile *f)
 		derive_probe(S, f->probes[i], f);
 }
 
+static void lazy_alias(void *ctx, const char *name, size_t len, int file)
+{
+	Sema *S = ctx;
+	if (!library_file_if_parsed(file))
+		match_add_lazy(S->root, name, len, file);
+}
+
 void resolve_init(Sema *S)
 {
 	Session *s = S->s;
 	/* User files first: their functions come first among overloads. */
 	for (int i = 0; i < s->nuser_files; i++) {
 		file_info(s->user_files[i])->is_user = true;
-		index_file(S, s->user_files[i], false);
+		index_file(S, s->user_files[i], -1);
 	}
-	for (int i = 0; i < s->nlibrary_files; i++) {
-		file_info(s->library_files[i])->order = i;
-		index_file(S, s->library_files[i], true);
+	for (int i = 0; i < library_nfiles(); i++) {
+		StapFile *f = library_file_if_parsed(i);
+		if (f)
+			index_file(S, f, i);
 	}
+	library_aliases(lazy_alias, S);
 	/* init is a library alias in SystemTap; until a tapset defines it,
 	 * the translator carries the same definition. */
 	if (!match_has_alias(S->root, intern_cstr("init"))) {
@@ -120,7 +164,7 @@ void resolve_init(Sema *S)
 		SrcFile *src = src_from_string("<builtin>", text, sizeof(text) - 1);
 		src->is_tapset = true;
 		ParseOptions o = { .ctx = &s->pp, .privileged = true };
-		index_file(S, parse_file(src, &o), true);
+		index_file(S, parse_file(src, &o), library_nfiles());
 	}
 }
 
@@ -160,6 +204,7 @@ static VarDecl *lookup_global(Sema *S, const char *name, Loc loc)
 	if (!v)
 		v = pmap_get(&S->global_table, name);
 	if (!v) {
+		load_candidates(S, LIB_GLOBAL, name);
 		VarDecl *lv = pmap_get(&S->lib_globals, name);
 		if (lv) {
 			pull_file(S, var_info(lv)->file);
@@ -257,6 +302,11 @@ static int candidates(Sema *S, StapFile *file, const char *name, int arity, PtrV
 	return out->n;
 }
 
+static void add_name(void *ctx, const char *name)
+{
+	vec_push(ctx, (void *)name);
+}
+
 static void unresolved_function(Sema *S, Expr *e, StapFile *file)
 {
 	static const char *const prints[] = {
@@ -272,6 +322,7 @@ static void unresolved_function(Sema *S, Expr *e, StapFile *file)
 		for (unsigned i = 0; maps[k] && i < maps[k]->cap; i++)
 			if (maps[k]->keys[i])
 				vec_push(&names, (void *)maps[k]->keys[i]);
+	library_function_names(add_name, &names);
 	StrBuf b = { 0 };
 	suggest(&b, e->name, (const char *const *)names.v, names.n);
 	sema_error(S, e->loc, "unresolved function %s%s", e->name, sb_str(&b));
@@ -291,6 +342,7 @@ static void resolve_call(Scope *sc, Expr *e)
 	/* Every library file defining the name with this arity joins the
 	 * program: its definitions are overloads after the user's own, in
 	 * search order (SystemTap does the same). */
+	load_candidates(S, LIB_FUNCTION, e->name);
 	FuncList *lib = pmap_get(&S->lib_fns, e->name);
 	for (int i = 0; lib && i < lib->n; i++)
 		if (lib->v[i]->nparams == (int)e->n)
@@ -396,12 +448,15 @@ static void rx(Scope *sc, Expr *e)
 			if (e->comps[i].expr)
 				rx(sc, e->comps[i].expr);
 		break;
-	case E_PROBEWRITE:
-		if (e->left->kind == E_SYMBOL)
-			resolve_global_only(sc, e->left, 0, false);
+	case E_PROBEWRITE: {
+		VarDecl *g = e->left->kind == E_SYMBOL ?
+			     lookup_global(sc->S, e->left->name, e->left->loc) : NULL;
+		if (g)
+			e->left->decl = g;
 		else
 			sema_error(sc->S, e->left->loc, "@probewrite needs a global variable");
 		break;
+	}
 	default:
 		if (e->left)
 			rx(sc, e->left);

@@ -26,6 +26,9 @@ struct MatchNode {
 	const ProbeFamily *family;	/* a family's pattern ends here */
 	int kind;
 	PtrVec aliases;		/* Probe * whose alias name ends here */
+	int *lazy;		/* library files (not parsed yet) declaring an
+				   alias that ends here */
+	int nlazy, lazy_cap;
 };
 
 /* A concrete point the tree matched: where it ended and the rest. */
@@ -41,6 +44,9 @@ MatchNode *match_root(void);
 /* Registers a pattern such as "timer.ms(number).randomize(number)". */
 void match_add(MatchNode *root, const char *pattern, const ProbeFamily *f, int kind);
 void match_add_alias(MatchNode *root, ProbePoint *name, Probe *alias);
+/* An alias name a library file declares, before the file is parsed:
+ * "a.b", "a.b(\"x\")" ... */
+void match_add_lazy(MatchNode *root, const char *name, size_t len, int file);
 /* Whether an alias named by one plain component is registered. */
 bool match_has_alias(MatchNode *root, const char *name);
 /* Expands pp against the tree.  Every concrete match is appended to out
@@ -54,6 +60,7 @@ typedef struct FileInfo {
 	PtrMap priv_fns;	/* name -> FuncList*: private functions */
 	PtrMap priv_globals;	/* name -> VarDecl*: private globals */
 	bool pulled;		/* part of the program */
+	bool indexed;		/* its names are in the tables */
 	bool is_user;
 	int order;		/* search order among library files */
 } FileInfo;
@@ -149,6 +156,8 @@ DerivedProbe *derived_new(Sema *S, const ProbeFamily *f, int kind, const MatchRe
 
 /* ---- resolve.c ---- */
 void resolve_init(Sema *S);
+/* Parses and indexes the library files whose aliases end at node n. */
+void load_lazy_node(Sema *S, MatchNode *n);
 void pull_file(Sema *S, StapFile *f);
 void resolve_probe(Sema *S, DerivedProbe *dp);
 void resolve_queued_functions(Sema *S);

@@ -7,7 +7,7 @@ import sys, re
 def render(t):
     name, msgs, body = t['name'], t['msgs'], t['body'].strip('\n') + '\n'
     head = []
-    for k in ('flags', 'args', 'exit', 'arch'):
+    for k in ('flags', 'args', 'exit', 'arch', 'needs'):
         if k in t:
             head.append('# %s: %s' % (k, t[k]))
     # Placeholders first so the body's line numbers are known.

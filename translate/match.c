@@ -187,6 +187,17 @@ static void fail(Walk *w, bool wild, Loc loc, const char *fmt, const char *detai
 
 static void walk(Walk *w, MatchNode *n, int i, int depth, bool wild);
 
+/* A node registered for a library alias the scan saw, in a %( %) branch
+ * the parse dropped, leads nowhere: treat it as absent. */
+static MatchNode *live(Walk *w, MatchNode *n)
+{
+	if (!n)
+		return NULL;
+	if (n->nlazy)
+		load_lazy_node(w->S, n);
+	return n->family || n->aliases.n || n->nkids ? n : NULL;
+}
+
 /* Descends into kid, recording it as the concrete component at depth. */
 static void take(Walk *w, MatchNode *kid, const PPComponent *c, int next, int depth, bool wild)
 {
@@ -203,8 +214,6 @@ static void take(Walk *w, MatchNode *kid, const PPComponent *c, int next, int de
 static void walk(Walk *w, MatchNode *n, int i, int depth, bool wild)
 {
 	const ProbePoint *pp = w->pp;
-	if (n->nlazy)
-		load_lazy_node(w->S, n);
 	if (i == pp->ncomps) {
 		if (n->family || n->aliases.n) {
 			emit(w, n, depth, -1);
@@ -233,7 +242,7 @@ static void walk(Walk *w, MatchNode *n, int i, int depth, bool wild)
 	if (!strcmp(c->functor, "**")) {
 		for (int k = 0; k < n->nkids; k++) {
 			MatchNode *kid = n->kids[k];
-			if (kid->arg != MA_NONE)
+			if (kid->arg != MA_NONE || !live(w, kid))
 				continue;
 			take(w, kid, c, i + 1, depth, true);
 			take(w, kid, c, i, depth, true);
@@ -243,12 +252,12 @@ static void walk(Walk *w, MatchNode *n, int i, int depth, bool wild)
 	if (has_glob(c->functor)) {
 		for (int k = 0; k < n->nkids; k++) {
 			MatchNode *kid = n->kids[k];
-			if (kid->arg == want && !fnmatch(c->functor, kid->name, 0))
+			if (kid->arg == want && !fnmatch(c->functor, kid->name, 0) && live(w, kid))
 				take(w, kid, c, i + 1, depth, true);
 		}
 		return;
 	}
-	MatchNode *kid = child(n, c->functor, want, false);
+	MatchNode *kid = live(w, child(n, c->functor, want, false));
 	if (kid) {
 		take(w, kid, c, i + 1, depth, wild);
 		return;
@@ -264,7 +273,7 @@ static void walk(Walk *w, MatchNode *n, int i, int depth, bool wild)
 	/* The name exists with another kind of argument: say which. */
 	int kinds = 0;
 	for (int k = 0; k < n->nkids; k++)
-		if (n->kids[k]->name == c->functor)
+		if (n->kids[k]->name == c->functor && live(w, n->kids[k]))
 			kinds |= 1 << n->kids[k]->arg;
 	if (kinds) {
 		static const char *const what[] = { "no argument", "a number", "a string" };

@@ -50,8 +50,9 @@ static int cmp_cand(const void *x, const void *y)
 void suggest(StrBuf *b, const char *name, const char *const *cands, int n)
 {
 	size_t len = strlen(name);
-	/* Short names tolerate one edit, longer ones a third of their length. */
-	int limit = len <= 3 ? 1 : len <= 8 ? 2 : (int)len / 3;
+	/* Short names tolerate one edit, longer ones up to three: typos,
+	 * not different words sharing a prefix. */
+	int limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
 	Cand *v = malloc(sizeof(Cand) * (size_t)(n + 1));
 	int k = 0;
 	for (int i = 0; i < n; i++) {

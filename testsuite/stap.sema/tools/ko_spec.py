@@ -134,6 +134,10 @@ T('alias_bad_suffix', [(E, 'while resolving probe point process("/bin/true").sys
 T('alias_suffix_mismatch', [(E, 'while resolving probe point sema.nosuch: probe point mismatch (similar: sema.sys)', 'nosuch')] if False else
   [(E, 'while resolving probe point sema.nosuch: probe point mismatch', 'nosuch')],
   'probe sema.nosuch { println(1) }'),
+T('alias_in_dead_branch', [(E, 'while resolving probe point sema_dead.alias: probe point mismatch', 'alias')],
+  'probe sema_dead.alias { println(1) }'),
+T('function_in_dead_branch', [(E, 'unresolved function sema_dead_function', 'sema_dead_function')],
+  'probe begin { println(sema_dead_function()) }'),
 T('no_probes', [(W, "Probe 'never' has been elided", 'probe'), (E, 'no probes found', None)],
   'probe never { }'),
 T('no_probes_optional', [(W, "Probe 'begin' has been elided", 'probe begin'), (E, 'no probes found', None)],

@@ -124,6 +124,10 @@ probe begin { sema_counter = 5; println(sema_counter) }
 ''', p2=True),
 T('library_overloads', [], 'probe begin { println(sema_ov(1), sema_ov(20), sema_ov(1, 2)) }', p2=True),
 T('library_untyped_param', [], 'probe begin { println(sema_untyped("s") . "!") }', p2=True),
+T('library_conditional', [], '''
+// The branch a %( %) condition takes decides; the other does not exist.
+probe begin { println(sema_live_function()) }
+''', p2=True),
 T('library_macro', [], 'probe begin { println(@sema_twice(21)) }'),
 T('search_order', [], '''
 // linux/x86_64 before linux before the root: the first definition runs,

@@ -1,4 +1,6 @@
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* memmem */
+#endif
 #include "translate/library.h"
 #include "translate/sema.h"
 #include "parse/arena.h"

@@ -1,4 +1,6 @@
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* memmem */
+#endif
 /* Elision, as SystemTap does it before types: functions no probe reaches
  * and globals nothing uses go silently; an assignment to a local that is
  * never read becomes its right side ("Eliding assignment to 'x'"); an

@@ -35,11 +35,10 @@ void session_init(Session *s)
 int options_parse(Session *s, int argc, char **argv)
 {
 	/* Pass 2 (issue 3) needs these before the full option set lands. */
-	enum { OPT_UNPRIVILEGED = 256, OPT_PRIVILEGE, OPT_UNOPTIMIZED };
+	enum { OPT_UNPRIVILEGED = 256, OPT_PRIVILEGE };
 	static const struct option longs[] = {
 		{ "unprivileged", no_argument, NULL, OPT_UNPRIVILEGED },
 		{ "privilege", required_argument, NULL, OPT_PRIVILEGE },
-		{ "unoptimized", no_argument, NULL, OPT_UNOPTIMIZED },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -52,7 +51,8 @@ int options_parse(Session *s, int argc, char **argv)
 		case 'I': strlist_push(&s->include_dirs, optarg); break;
 		case 'l': s->list_pattern = optarg; break;
 		case 'L': s->list_pattern = optarg; s->list_with_vars = true; break;
-		case 'u': case OPT_UNPRIVILEGED: s->privilege = PRIV_STAPUSR; break;
+		case 'u': s->unoptimized = true; break;	/* SystemTap's meaning */
+		case OPT_UNPRIVILEGED: s->privilege = PRIV_STAPUSR; break;
 		case OPT_PRIVILEGE:
 			if (!strcmp(optarg, "stapusr"))
 				s->privilege = PRIV_STAPUSR;
@@ -65,7 +65,6 @@ int options_parse(Session *s, int argc, char **argv)
 				return 1;
 			}
 			break;
-		case OPT_UNOPTIMIZED: s->unoptimized = true; break;
 		case 'w': s->suppress_warnings = true; break;
 		case 'W': s->warnings_are_errors = true; break;
 		case 'c': s->target_cmd = optarg; break;

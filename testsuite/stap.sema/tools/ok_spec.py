@@ -297,7 +297,7 @@ probe begin { a = 1; b = a; println(2) }
 probe begin { a = 1; b = a; println(2) }
 ''', p2=True),
 T('elide_silenced', [], 'probe begin { x = 1; println(2) }', flags='-w', p2=True),
-T('unoptimized', [], 'probe begin { x = 1 }', flags='--unoptimized', p2=True),
+T('unoptimized', [], 'probe begin { x = 1 }', flags='-u', p2=True),
 T('display_written_globals', [], '''
 // Globals written and never read are printed at the end.
 global count, name, hits, pairs, lat, lats
@@ -319,7 +319,7 @@ probe begin { if (flag) println(1) }
 # ---- privilege ----
 T('stapusr_allowed', [], '''
 probe begin, end, timer.ms(10), process("/bin/true").syscall, process.begin { println(sema_unpriv(), sema_myproc(), sema_string(), sema_embexpr_unpriv()) }
-''', flags='-u', p2=True),
+''', flags='--unprivileged', p2=True),
 T('stapusr_own_pid', [], '''
 // The test's own process: the user's own.
 probe process($1).begin { println(1) }

@@ -463,9 +463,8 @@ int library_open(Session *s, char **stpm, int nstpm, char **stp, int nstp)
 		for (int i = 0; i < n; i++) {
 			SrcFile *src = src_load(v[i], v[i]);
 			if (!src) {
-				if (!s->suppress_warnings)
-					fprintf(stderr, "WARNING: cannot read tapset \"%s\": %s\n", v[i],
-						strerror(errno));
+				diag_warning((Loc){ 0, 0 }, "cannot read tapset %s: %s", v[i],
+					     strerror(errno));
 				continue;
 			}
 			src->is_tapset = true;

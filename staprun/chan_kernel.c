@@ -142,6 +142,8 @@ static int kdrain(struct chan *c, struct stapio *s)
 {
 	struct kchan *k = (struct kchan *)c;
 
+	if (c->hold_records)
+		return 0;
 	for (unsigned i = 0; i < k->nrelay; i++)
 		if (k->relay[i].fd >= 0 && read_relay(k, s, i) < 0)
 			return -1;

@@ -77,7 +77,7 @@ static int emit(struct merge *m, uint64_t seq, const char *data, uint32_t len)
 		m->missing--;	/* a late one: it was counted when skipped */
 	}
 	m->emitted++;
-	return m->emit(m->ctx, data, len);
+	return m->emit(m->ctx, seq, data, len);
 }
 
 static int enqueue(struct queue *q, uint64_t seq, const char *data, uint32_t len,
@@ -209,4 +209,9 @@ uint64_t merge_missing(const struct merge *m)
 uint64_t merge_emitted(const struct merge *m)
 {
 	return m->emitted;
+}
+
+uint64_t merge_next(const struct merge *m)
+{
+	return m->next;
 }

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef int (*merge_emit_fn)(void *ctx, const char *data, uint32_t len);
+typedef int (*merge_emit_fn)(void *ctx, uint64_t seq, const char *data, uint32_t len);
 
 struct merge;
 
@@ -33,5 +33,7 @@ void merge_tick(struct merge *m);	/* every channel was just read dry */
 bool merge_pending(const struct merge *m);
 uint64_t merge_missing(const struct merge *m);
 uint64_t merge_emitted(const struct merge *m);
+/* Every number below this was printed or given up; 0 before the first. */
+uint64_t merge_next(const struct merge *m);
 
 #endif

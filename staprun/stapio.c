@@ -20,6 +20,15 @@
 
 enum state { ST_WAIT_READY, ST_STARTING, ST_RUNNING, ST_STOPPING, ST_DONE };
 
+/* A warning, error or system() request waiting for the records that came
+ * before it (kernel: those numbered below the last SEQ barrier). */
+struct deferred {
+	struct deferred *next;
+	uint64_t at, ms;
+	stp_u32 type, len;
+	char text[];
+};
+
 struct stapio {
 	struct chan *c;
 	const struct options *o;
@@ -42,6 +51,8 @@ struct stapio {
 	int tracer_status;
 	int nsystem;		/* system() commands still running */
 	bool output_dead;	/* write error: output is discarded */
+	uint64_t barrier;	/* the last SEQ: records below it came first */
+	struct deferred *dq, **dq_tail;
 };
 
 static struct stapio *flush_target;
@@ -88,10 +99,52 @@ static void output_failed(struct stapio *s)
 	request_stop(s, "output failed");
 }
 
-static int emit(void *ctx, const char *data, uint32_t len)
+static void deliver(struct stapio *s, stp_u32 type, const char *text, stp_u32 len);
+
+/* Delivers the deferred messages due before record number upto; all of
+ * them when all is set, or those that waited past the merge window. */
+static void deliver_due(struct stapio *s, uint64_t upto, bool all)
+{
+	uint64_t now = now_ms();
+
+	while (s->dq && (all || s->dq->at <= upto || now - s->dq->ms >= 100)) {
+		struct deferred *d = s->dq;
+		s->dq = d->next;
+		if (!s->dq)
+			s->dq_tail = &s->dq;
+		deliver(s, d->type, d->text, d->len);
+		free(d);
+	}
+}
+
+static void defer(struct stapio *s, stp_u32 type, const char *text, stp_u32 len)
+{
+	/* Nothing to wait for: every record below the barrier is out. */
+	if (!s->dq && (!s->merge || merge_next(s->merge) >= s->barrier)) {
+		deliver(s, type, text, len);
+		return;
+	}
+	struct deferred *d = malloc(sizeof(*d) + len);
+	if (!d) {
+		deliver(s, type, text, len);
+		return;
+	}
+	d->next = NULL;
+	d->at = s->barrier;
+	d->ms = now_ms();
+	d->type = type;
+	d->len = len;
+	memcpy(d->text, text, len);
+	*s->dq_tail = d;
+	s->dq_tail = &d->next;
+}
+
+static int emit(void *ctx, uint64_t seq, const char *data, uint32_t len)
 {
 	struct stapio *s = ctx;
 
+	if (s->dq)
+		deliver_due(s, seq, false);
 	if (s->output_dead)
 		return 0;
 	if (output_write(s->out, data, len) < 0)
@@ -162,6 +215,23 @@ static void on_ready(struct stapio *s, const char *payload, stp_u32 len)
 	     s->ready.buffer_bytes, s->ready.flags);
 }
 
+static void deliver(struct stapio *s, stp_u32 type, const char *text, stp_u32 len)
+{
+	switch (type) {
+	case STP_MSG_WARNING:
+		if (!s->o->suppress_warnings)
+			msg_text(false, text, len);
+		break;
+	case STP_MSG_ERROR:
+		s->errors++;
+		msg_text(true, text, len);
+		break;
+	case STP_MSG_SYSTEM:
+		run_system(s, text, len);
+		break;
+	}
+}
+
 void stapio_ctl(struct stapio *s, stp_u32 type, const char *payload, stp_u32 len)
 {
 	switch (type) {
@@ -182,18 +252,13 @@ void stapio_ctl(struct stapio *s, stp_u32 type, const char *payload, stp_u32 len
 		drain(s);
 		if (s->merge && merge_release_all(s->merge) < 0)
 			s->fatal = true;
+		deliver_due(s, 0, true);
 		s->state = ST_DONE;
 		break;
 	case STP_MSG_WARNING:
-		if (!s->o->suppress_warnings)
-			msg_text(false, payload, len);
-		break;
 	case STP_MSG_ERROR:
-		s->errors++;
-		msg_text(true, payload, len);
-		break;
 	case STP_MSG_SYSTEM:
-		run_system(s, payload, len);
+		defer(s, type, payload, len);
 		break;
 	case STP_MSG_LOST: {
 		struct stp_msg_lost l = { 0 };
@@ -204,9 +269,8 @@ void stapio_ctl(struct stapio *s, stp_u32 type, const char *payload, stp_u32 len
 	case STP_MSG_SEQ: {
 		struct stp_msg_seq q = { 0 };
 		memcpy(&q, payload, len < sizeof(q) ? len : sizeof(q));
-		drain(s);
-		if (s->merge && merge_release_before(s->merge, q.next_seq) < 0)
-			s->fatal = true;
+		if (q.next_seq > s->barrier)
+			s->barrier = q.next_seq;
 		break;
 	}
 	case STP_MSG_TARGET_EXITED: {
@@ -304,7 +368,7 @@ static void turn(struct stapio *s, int timeout_ms)
 
 	p[0].fd = s->sigfd;
 	p[0].events = POLLIN;
-	if (s->merge && merge_pending(s->merge) && (timeout_ms < 0 || timeout_ms > 50))
+	if (((s->merge && merge_pending(s->merge)) || s->dq) && (timeout_ms < 0 || timeout_ms > 50))
 		timeout_ms = 50;
 	if (poll(p, (nfds_t)n + 1, timeout_ms) < 0 && errno != EINTR) {
 		err("Unexpected error in poll: %s", strerror(errno));
@@ -321,6 +385,8 @@ static void turn(struct stapio *s, int timeout_ms)
 		if (merge_release(s->merge, now_ms()) < 0)
 			s->fatal = true;
 	}
+	if (s->dq)
+		deliver_due(s, s->merge && !merge_pending(s->merge) ? merge_next(s->merge) : 0, false);
 	if (output_flush(s->out) < 0)
 		output_failed(s);
 }
@@ -460,10 +526,13 @@ int stapio_run(struct chan *c, const struct options *o, struct output *out,
 		.c = c, .o = o, .p = p, .out = out, .sigfd = -1,
 		.tracer = p->kind == STAPIO_USER ? p->tracer : -1,
 	};
+	s.dq_tail = &s.dq;
 	int status = 1;
 
 	flush_target = &s;
 	msg_set_flush_hook(flush_output);
+	/* -L: the output stays in the buffers for a later -A. */
+	c->hold_records = o->load_only;
 	if (setup_signals(&s) < 0)
 		goto close;
 
@@ -497,6 +566,7 @@ int stapio_run(struct chan *c, const struct options *o, struct output *out,
 close:
 	if (s.merge && !s.forced)
 		merge_release_all(s.merge);
+	deliver_due(&s, 0, true);
 	if (output_flush(out) < 0)
 		output_failed(&s);
 	c->ops->close(c);

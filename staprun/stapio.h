@@ -21,6 +21,7 @@ struct chan {
 	const struct chan_ops *ops;
 	unsigned nchan;		/* record channels: CPUs (kernel), 1 (user); known
 				 * when READY reaches stapio_ctl */
+	bool hold_records;	/* kernel: leave records in the buffers (-L) */
 };
 
 struct chan_ops {

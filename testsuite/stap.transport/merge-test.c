@@ -8,9 +8,10 @@
 
 static char got[4096];
 
-static int collect(void *ctx, const char *data, uint32_t len)
+static int collect(void *ctx, uint64_t seq, const char *data, uint32_t len)
 {
 	(void)ctx;
+	(void)seq;
 	strncat(got, data, len);
 	strcat(got, " ");
 	return 0;

@@ -176,6 +176,15 @@ int modinfo_read(const char *path, int fd, struct modinfo *mi)
 		bad(path, "the ELF file is truncated or corrupt");
 		goto out;
 	}
+	/* libelf reads a header table cut off by the end of the file as
+	 * empty; a cut-off table is corruption, not "no sections". */
+	if (eh.e_shoff > (GElf_Off)st.st_size || eh.e_phoff > (GElf_Off)st.st_size ||
+	    (GElf_Off)eh.e_shnum * eh.e_shentsize > (GElf_Off)st.st_size - eh.e_shoff ||
+	    (GElf_Off)eh.e_phnum * eh.e_phentsize > (GElf_Off)st.st_size - eh.e_phoff ||
+	    (eh.e_shoff == 0 && eh.e_type == ET_REL)) {
+		bad(path, "the ELF file is truncated or corrupt");
+		goto out;
+	}
 	if (eh.e_machine != host_machine()) {
 		err("'%s' was built for another architecture (ELF machine %d, this is %d).",
 		    path, eh.e_machine, host_machine());

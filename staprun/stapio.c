@@ -51,6 +51,7 @@ struct stapio {
 	int tracer_status;
 	int nsystem;		/* system() commands still running */
 	bool output_dead;	/* write error: output is discarded */
+	bool reader_gone;	/* ... because the reader closed the pipe */
 	uint64_t barrier;	/* the last SEQ: records below it came first */
 	struct deferred *dq, **dq_tail;
 };
@@ -95,6 +96,8 @@ static void output_failed(struct stapio *s)
 	if (e != EPIPE) {
 		err("Couldn't write the output: %s", strerror(e ? e : EIO));
 		s->errors++;
+	} else {
+		s->reader_gone = true;
 	}
 	request_stop(s, "output failed");
 }
@@ -512,6 +515,9 @@ static void report_lost(struct stapio *s)
 {
 	uint64_t lost = s->lost + (s->merge ? merge_missing(s->merge) : 0);
 
+	/* Nobody reads what was lost after the reader left. */
+	if (s->reader_gone)
+		return;
 	if (lost)
 		warn("%" PRIu64 " message%s lost", lost, lost == 1 ? "" : "s");
 	if (s->ctl_lost)

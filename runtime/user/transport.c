@@ -155,7 +155,7 @@ static int stp_user_globals(const struct stp_user_args *args)
 		const char *nv = args->globals[i];
 		const char *eq = strchr(nv, '=');
 		if (!eq) {
-			stp_user_error("Invalid module option '%s' (expected NAME=VALUE)", nv);
+			stp_user_error("Invalid module option '%s' (expected NAME=VALUE).", nv);
 			bad++;
 			continue;
 		}
@@ -165,10 +165,10 @@ static int stp_user_globals(const struct stp_user_args *args)
 		name[n] = 0;
 		int rc = stp_user_set_global(name, eq + 1);
 		if (rc == -ENOENT) {
-			stp_user_error("Unknown global variable '%s' in module options", name);
+			stp_user_error("Unknown global variable '%s' in module options.", name);
 			bad++;
 		} else if (rc) {
-			stp_user_error("Invalid value '%s' for global variable '%s'", eq + 1, name);
+			stp_user_error("Invalid value '%s' for global variable '%s'.", eq + 1, name);
 			bad++;
 		}
 	}

@@ -93,6 +93,9 @@ int stp_probes_start(void)
 		/* Written before the command runs: it cats the file. */
 		touch(file, "armed\n");
 		out("target=%d\n", (int)stp_transport_target_pid());
+	} else if (is("showtarget")) {
+		out("target=%d\n", (int)stp_transport_target_pid());
+		ctl(STP_MSG_REQUEST_EXIT, "");
 	} else if (is("globals")) {
 		out("x=%ld s=%s\n", x, s);
 		ctl(STP_MSG_REQUEST_EXIT, "");

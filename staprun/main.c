@@ -143,8 +143,10 @@ static int run_kernel(const struct options *o, const char *path, int fd, struct 
 	struct output *out = open_output(o);
 	if (!out)
 		return 1;
-	int daemon_fd = o->daemon ? daemon_fork() : -1;
+	/* Blocked first: an interrupt while the -D parent waits reaches the
+	 * child's loop (which stops cleanly) instead of killing either. */
 	block_signals();
+	int daemon_fd = o->daemon ? daemon_fork() : -1;
 	int rc = kmod_load(path, fd, mi, params);
 	free(params);
 	close(fd);
@@ -177,8 +179,8 @@ static int run_user(const struct options *o, const char *path, int fd)
 	struct output *out = open_output(o);
 	if (!out)
 		return 1;
-	int daemon_fd = o->daemon ? daemon_fork() : -1;
 	block_signals();
+	int daemon_fd = o->daemon ? daemon_fork() : -1;
 	int sock;
 	pid_t tracer = usermod_spawn(path, o, &sock);
 	if (tracer < 0) {

@@ -1,6 +1,7 @@
 /* staprun's options: SystemTap's letters and messages. */
 #include "options.h"
 #include "config.h"
+#include "runtime/transport/protocol.h"
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -102,7 +103,7 @@ void options_parse(struct options *o, int argc, char **argv)
 			break;
 		case 'V':
 			printf("Systemtap module loader/runner (ustap %s, protocol %d)\n",
-			       PACKAGE_VERSION, 1);
+			       PACKAGE_VERSION, STP_PROTOCOL_VERSION);
 			exit(0);
 		case 'h':
 			usage(stdout, 0);

@@ -457,10 +457,13 @@ static void start(struct stapio *s)
 		turn(s, s->o->reader_timeout_ms);
 	if (s->have_started && s->start_status == 0) {
 		dbug(1, "probes started");
-		if (gate >= 0)
+		/* Interrupted meanwhile: the command never runs unobserved. */
+		if (gate >= 0 && !s->stop_sent)
 			target_release(gate);
+		else if (gate >= 0)
+			close(gate);
 		if (s->state == ST_STARTING)
-			s->state = ST_RUNNING;
+			s->state = s->stop_sent ? ST_STOPPING : ST_RUNNING;
 		return;
 	}
 	if (gate >= 0)
@@ -555,6 +558,9 @@ int stapio_run(struct chan *c, const struct options *o, struct output *out,
 		s.state = ST_RUNNING;
 		if (p->stop_at_once)
 			request_stop(&s, "-d");
+	} else if (s.stop_sent) {
+		/* Interrupted before READY: STOP went first, nothing to start. */
+		s.state = ST_STOPPING;
 	} else {
 		start(&s);
 		if (p->stop_at_once)

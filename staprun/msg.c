@@ -14,6 +14,7 @@ static bool msg_colored;
 static char msg_error_sgr[32] = "01;31";
 static char msg_warning_sgr[32] = "00;33";
 static void (*msg_flush)(void);
+static int msg_nerrors;
 
 /* SYSTEMTAP_COLORS uses GCC's syntax: "error=01;31:warning=00;33:...". */
 static void msg_parse_colors(const char *spec)
@@ -60,6 +61,11 @@ int msg_verbose(void)
 	return msg_level;
 }
 
+int msg_errors(void)
+{
+	return msg_nerrors;
+}
+
 static void msg_emit(int prio, const char *label, const char *sgr, const char *text, size_t len)
 {
 	if (len && text[len - 1] == '\n')
@@ -92,6 +98,7 @@ static void msg_vemit(int prio, const char *label, const char *sgr, const char *
 void err(const char *fmt, ...)
 {
 	va_list ap;
+	msg_nerrors++;
 	va_start(ap, fmt);
 	msg_vemit(LOG_ERR, "ERROR: ", msg_error_sgr, fmt, ap);
 	va_end(ap);
@@ -127,8 +134,11 @@ void dbug(int level, const char *fmt, ...)
 
 void msg_text(bool error, const char *text, size_t len)
 {
-	if (error)
+	if (error) {
+		msg_nerrors++;
 		msg_emit(LOG_ERR, "ERROR: ", msg_error_sgr, text, len);
-	else
+	}
+	else {
 		msg_emit(LOG_WARNING, "WARNING: ", msg_warning_sgr, text, len);
+	}
 }

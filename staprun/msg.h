@@ -21,5 +21,7 @@ void dbug(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 /* Text from the module: printed as is, a newline added when missing. */
 void msg_text(bool error, const char *text, size_t len);
 int msg_verbose(void);
+/* ERROR lines printed so far, from staprun or from the module. */
+int msg_errors(void);
 
 #endif

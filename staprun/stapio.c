@@ -237,6 +237,13 @@ static void deliver(struct stapio *s, stp_u32 type, const char *text, stp_u32 le
 
 void stapio_ctl(struct stapio *s, stp_u32 type, const char *payload, stp_u32 len)
 {
+	/* Only an error (the tracer's dlopen failed) may come before READY. */
+	if (!s->have_ready && type != STP_MSG_READY && type != STP_MSG_ERROR) {
+		if (!s->fatal)
+			err("The module sent message type %u before READY.", type);
+		s->fatal = true;
+		return;
+	}
 	switch (type) {
 	case STP_MSG_READY:
 		on_ready(s, payload, len);
@@ -480,6 +487,18 @@ static void finish_tracer(struct stapio *s)
 {
 	if (s->p->kind != STAPIO_USER)
 		return;
+	if (!s->tracer_reaped && s->fatal && !s->forced) {
+		/* The protocol broke: a sane tracer ends when its socket
+		 * closes; one that does not gets two seconds. */
+		for (int i = 0; i < 200 && !s->tracer_reaped; i++) {
+			if (waitpid(s->tracer, &s->tracer_status, WNOHANG) == s->tracer)
+				s->tracer_reaped = true;
+			else
+				usleep(10000);
+		}
+		if (!s->tracer_reaped)
+			kill(s->tracer, SIGKILL);
+	}
 	if (!s->tracer_reaped) {
 		if (s->forced)
 			kill(s->tracer, SIGKILL);
@@ -489,16 +508,18 @@ static void finish_tracer(struct stapio *s)
 	if (!s->tracer_reaped)
 		return;
 	int st = s->tracer_status;
-	if (WIFSIGNALED(st) && !s->forced) {
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && s->fatal) {
+		s->errors++;	/* killed above, after the error that said why */
+	} else if (WIFSIGNALED(st) && !s->forced) {
 		err("The tracer process was killed by signal %d (%s).", WTERMSIG(st),
 		    strsignal(WTERMSIG(st)));
 		s->errors++;
-	} else if (WIFEXITED(st) && WEXITSTATUS(st) && !s->errors && !s->forced) {
+	} else if (WIFEXITED(st) && WEXITSTATUS(st) && !msg_errors() && !s->forced) {
 		err("The tracer process exited with status %d.", WEXITSTATUS(st));
 		s->errors++;
 	} else if (WIFEXITED(st) && WEXITSTATUS(st)) {
 		s->errors++;
-	} else if (s->fatal && !s->errors && !s->forced) {
+	} else if (s->fatal && !msg_errors() && !s->forced) {
 		err("The tracer process ended before the probes stopped.");
 	}
 }
@@ -545,7 +566,7 @@ int stapio_run(struct chan *c, const struct options *o, struct output *out,
 	if (setup_signals(&s) < 0)
 		goto close;
 
-	while (!s.have_ready && !s.fatal && !s.forced)
+	while (!s.have_ready && !s.fatal && !s.forced && s.state != ST_DONE)
 		turn(&s, o->reader_timeout_ms);
 	if (s.fatal || s.forced)
 		goto close;

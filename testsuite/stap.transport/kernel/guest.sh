@@ -225,6 +225,22 @@ run -d $NAME
 expect "-d after SIGQUIT" 0 "stopped" ""
 cleanup
 
+# --- garbage on the control file is refused; the module keeps working ----
+run -L "$M" mode=sigint
+CTL=/sys/kernel/debug/systemtap/$NAME/ctl
+refused=0
+printf 'not a frame at all' > $CTL 2> /dev/null || refused=$((refused + 1))
+printf '\101\0\0\0\010\0\0\0' > $CTL 2> /dev/null || refused=$((refused + 1))
+head -c 100000 /dev/urandom | dd of=$CTL bs=64 2> /dev/null || refused=$((refused + 1))
+dd if=$CTL of=/dev/null bs=16 count=1 2> /dev/null || refused=$((refused + 1))
+run -d $NAME
+if [ $refused = 4 ] && [ "$(cat $T/rc)" = 0 ] && [ "$(cat $T/out)" = "started${NL}stopped" ] && ! loaded; then
+	pass "garbage written to ctl, and a short read, are refused; the module still works"
+else
+	fail "garbage on ctl" "$refused of 4 refused, rc $(cat $T/rc), out $(cat $T/out)"
+fi
+cleanup
+
 # --- failures leave nothing loaded ----------------------------------------
 run "$M" mode=startfail
 expect "probes that fail to start: their error, exit 1, unloaded" 1 "" "ERROR: probe registration failed"

@@ -34,7 +34,6 @@ static struct kfifo stp_ctl_fifo;
 static DEFINE_SPINLOCK(stp_ctl_qlock);
 static u64 stp_ctl_seq_sent;
 static DECLARE_WAIT_QUEUE_HEAD(stp_ctl_wait);
-static struct irq_work stp_ctl_iw;
 static unsigned long stp_ctl_open_bit;
 static DEFINE_MUTEX(stp_ctl_rlock);
 static atomic_t stp_ctl_drops = ATOMIC_INIT(0), stp_ctl_drops_err = ATOMIC_INIT(0);
@@ -45,6 +44,9 @@ static void stp_ctl_wake(struct irq_work *w)
 {
 	wake_up_interruptible(&stp_ctl_wait);
 }
+
+/* Initialised statically: an exit() before init must not queue garbage. */
+static DEFINE_IRQ_WORK(stp_ctl_iw, stp_ctl_wake);
 
 void stp_ctl_kick(void)
 {
@@ -337,7 +339,6 @@ int stp_ctl_init(struct dentry *dir)
 {
 	int rc;
 
-	init_irq_work(&stp_ctl_iw, stp_ctl_wake);
 	stp_ctl_lost_sent = kcalloc(nr_cpu_ids, sizeof(*stp_ctl_lost_sent), GFP_KERNEL);
 	if (!stp_ctl_lost_sent)
 		return -ENOMEM;

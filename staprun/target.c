@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <stdio.h>
 #include <unistd.h>
+#include <wordexp.h>
 
 void child_reset(void)
 {
@@ -19,6 +21,24 @@ void child_reset(void)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	priv_drop();
+}
+
+/* SystemTap's way: a plain command line is split like the shell would
+ * (no command substitution) and exec'd itself, so target() is the
+ * command's own pid; anything needing a shell runs under /bin/sh -c. */
+static void exec_command(const char *cmd)
+{
+	wordexp_t w;
+
+	if (wordexp(cmd, &w, WRDE_NOCMD | WRDE_SHOWERR) == 0 && w.we_wordc > 0)
+		execvp(w.we_wordv[0], w.we_wordv);
+	else
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	if (errno == ENOENT)
+		fprintf(stderr, "%s: command not found\n", cmd);
+	else
+		fprintf(stderr, "%s: %s\n", cmd, strerror(errno));
+	_exit(127);
 }
 
 pid_t target_fork_held(const char *cmd, int *gate)
@@ -43,8 +63,7 @@ pid_t target_fork_held(const char *cmd, int *gate)
 		/* EOF instead of a byte: staprun gave up, so never run. */
 		if (read(p[0], &go, 1) != 1)
 			_exit(127);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
+		exec_command(cmd);
 	}
 	close(p[0]);
 	*gate = p[1];

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <wordexp.h>
 
 static stp_s32 stp_user_target;
 static int stp_user_fd = -1;
@@ -145,6 +146,21 @@ void stp_user_target_exited(pid_t pid, int wstatus)
 	struct stp_msg_target_exited t = { .pid = pid, .wstatus = wstatus };
 
 	stp_ring_ctl(STP_MSG_TARGET_EXITED, &t, sizeof(t));
+}
+
+void stp_user_exec_target(const char *cmd)
+{
+	wordexp_t w;
+
+	if (wordexp(cmd, &w, WRDE_NOCMD | WRDE_SHOWERR) == 0 && w.we_wordc > 0)
+		execvp(w.we_wordv[0], w.we_wordv);
+	else
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	if (errno == ENOENT)
+		fprintf(stderr, "%s: command not found\n", cmd);
+	else
+		fprintf(stderr, "%s: %s\n", cmd, strerror(errno));
+	_exit(127);
 }
 
 static int stp_user_globals(const struct stp_user_args *args)

@@ -79,5 +79,11 @@ int stp_user_set_global(const char *name, const char *value);
 int stp_user_arm(stp_s32 target_pid);	/* begin probes; 0 or their -errno */
 int stp_user_poll(void);		/* 1 once STOP arrived or stapio is gone */
 void stp_user_target_exited(pid_t pid, int wstatus);
+/* Execs the -c command as SystemTap does (in the forked child): a plain
+ * command line is split like the shell would (wordexp, no command
+ * substitution) and exec'd itself, so target() is the command's own pid;
+ * anything needing a shell (;, |, redirections, ...) runs under
+ * /bin/sh -c.  Exits 127 when nothing could be exec'd. */
+void stp_user_exec_target(const char *cmd) __attribute__((noreturn));
 
 #endif

@@ -39,8 +39,7 @@ static pid_t stp_plain_fork_held(const char *cmd, int *gate)
 		close(p[1]);
 		if (read(p[0], &go, 1) != 1)
 			_exit(127);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
+		stp_user_exec_target(cmd);
 	}
 	close(p[0]);
 	*gate = p[1];

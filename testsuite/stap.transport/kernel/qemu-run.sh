@@ -85,9 +85,10 @@ if busybox mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=lo
 	busybox mount -t sysfs sys /mnt/sys
 	busybox mount -t devtmpfs dev /mnt/dev
 	busybox mount -t debugfs debugfs /mnt/sys/kernel/debug
-	busybox mount -t tmpfs tmp /mnt/tmp
+	# Scratch space on /run, not /tmp: the tree under test may live in /tmp.
+	busybox mount -t tmpfs run /mnt/run
 	echo GUEST-BEGIN
-	busybox chroot /mnt /bin/sh -c 'cd /tmp && PATH=/usr/sbin:/usr/bin:/sbin:/bin sh $SRC/testsuite/stap.transport/kernel/guest.sh $BUILD/staprun/staprun $K/stp_ktest.ko /tmp'
+	busybox chroot /mnt /bin/sh -c 'cd /run && export TMPDIR=/run PATH=/usr/sbin:/usr/bin:/sbin:/bin && sh $SRC/testsuite/stap.transport/kernel/guest.sh $BUILD/staprun/staprun $K/stp_ktest.ko /run'
 	echo GUEST-END
 else
 	echo "FAIL: mounting the host's root over 9p"
@@ -105,6 +106,10 @@ timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1G -M pc \
 	< /dev/null > "$WORK/console.log" 2>&1
 status=$?
 tr -d '\r' < "$WORK/console.log" | grep -E '^(PASS|FAIL): |^GUEST-END$'
+if ! tr -d '\r' < "$WORK/console.log" | grep -q -E '^(PASS|FAIL): '; then
+	echo "the guest printed no checks; its console:"
+	tr -d '\r' < "$WORK/console.log" | sed -n '/GUEST-BEGIN/,$p' | head -20
+fi
 if [ $status -ne 0 ]; then
 	echo "qemu exited with status $status (124: timed out); console in $WORK/console.log"
 	tail -20 "$WORK/console.log"

@@ -3,7 +3,9 @@
  * Relay read() returns what a sub-buffer holds so far, so every turn reads
  * all of them dry instead of waiting for poll(), which only wakes when a
  * sub-buffer fills. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "chan.h"
 #include "kmod.h"
 #include "msg.h"

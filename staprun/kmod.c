@@ -1,5 +1,7 @@
 /* Loading and unloading kernel modules. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "kmod.h"
 #include "msg.h"
 #include "privilege.h"

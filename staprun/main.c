@@ -1,5 +1,7 @@
 /* staprun: checks and loads a module, then runs stapio on it. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "chan.h"
 #include "kmod.h"
 #include "modinfo.h"

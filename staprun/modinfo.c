@@ -1,7 +1,9 @@
 /* Module file inspection with libelf.  Every offset the file claims is
  * checked against its real size first, so a truncated or corrupt file is
  * reported, never read past. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "modinfo.h"
 #include "msg.h"
 #include "runtime/user/transport.h"

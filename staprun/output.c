@@ -1,5 +1,7 @@
 /* Output files. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "output.h"
 #include "msg.h"
 #include <errno.h>

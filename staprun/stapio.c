@@ -1,5 +1,7 @@
 /* The stapio loop. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "stapio.h"
 #include "kmod.h"
 #include "merge.h"

@@ -1,5 +1,7 @@
 /* Starting commands: the -c target and system() requests. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "target.h"
 #include "msg.h"
 #include "privilege.h"

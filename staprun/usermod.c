@@ -1,5 +1,7 @@
 /* The tracer child. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "usermod.h"
 #include "msg.h"
 #include "target.h"

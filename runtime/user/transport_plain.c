@@ -3,7 +3,9 @@
  * ptrace (begin, end, timers) use it instead of the ptrace runtime's
  * stp_tracer_run, and it shows that runtime the steps its loop must take
  * (see runtime/user/transport.h). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "transport.h"
 #include <errno.h>
 #include <fcntl.h>

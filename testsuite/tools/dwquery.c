@@ -14,6 +14,7 @@
  *   dwquery FILE names                    every function name
  *   dwquery FILE info                     has DWARF, where from, type
  *   dwquery FILE list PATTERN [return]    -L lines for .function(PATTERN)
+ *   dwquery FILE list-statements PATTERN  -L lines for .statement(PATTERN)
  *   dwquery FILE vars PATTERN|ADDR        the variables in scope, with types
  *   dwquery FILE access PATTERN|ADDR EXPR [return]   the C for a $expression
  *   dwquery FILE mark-access [PROVIDER] NAME N    the C for $argN of a marker
@@ -174,6 +175,25 @@ static int cmd_list(DiModule *m, const char *pat, bool ret)
 	return fs.n ? 0 : 3;
 }
 
+static int cmd_list_statements(DiModule *m, const char *pat)
+{
+	DiStmts ss;
+	if (di_statements(m, pat, false, &ss) < 0)
+		return fail(m);
+	for (int i = 0; i < ss.n; i++) {
+		const DiStmt *st = &ss.v[i];
+		char *err = NULL;
+		char *vars = l2c_listing(m, &st->func, st->addr, false, &err);
+		printf("process(\"%s\").statement(\"%s@%s:%d\")%s%s\n", di_path(m), st->func.name,
+		       st->file, st->line, vars && *vars ? " " : "", vars ? vars : "");
+		if (err)
+			fprintf(stderr, "dwquery: %s\n", err);
+		free(vars);
+		free(err);
+	}
+	return ss.n ? 0 : 3;
+}
+
 static int cmd_vars(DiModule *m, const char *what)
 {
 	DiFuncs fs;
@@ -329,6 +349,8 @@ int main(int argc, char **argv)
 		rc = 0;
 	} else if (!strcmp(cmd, "list") && (argc == 4 || (argc == 5 && !strcmp(argv[4], "return")))) {
 		rc = cmd_list(m, argv[3], argc == 5);
+	} else if (!strcmp(cmd, "list-statements") && argc == 4) {
+		rc = cmd_list_statements(m, argv[3]);
 	} else if (!strcmp(cmd, "vars") && argc == 4) {
 		rc = cmd_vars(m, argv[3]);
 	} else if (!strcmp(cmd, "access") && (argc == 5 || (argc == 6 && !strcmp(argv[5], "return")))) {

@@ -23,6 +23,25 @@ int di_ranges(DiModule *m, Dwarf_Die *die, uint64_t (**r)[2])
 	return n;
 }
 
+const char *di_decl_file(Dwarf_Die *die)
+{
+	const char *f = dwarf_decl_file(die);
+	if (f)
+		return f;
+	/* DWARF 5 numbers the primary file 0, which libdw 0.188's
+	 * dwarf_decl_file takes for "none" (clang writes it). */
+	Dwarf_Attribute a;
+	Dwarf_Word idx;
+	Dwarf_Die cu;
+	Dwarf_Files *files;
+	size_t n;
+	if (dwarf_formudata(dwarf_attr_integrate(die, DW_AT_decl_file, &a), &idx) != 0 ||
+	    !dwarf_diecu(die, &cu, NULL, NULL) || dwarf_getsrcfiles(&cu, &files, &n) != 0 ||
+	    idx >= n)
+		return NULL;
+	return dwarf_filesrc(files, idx, NULL, NULL);
+}
+
 bool di_func_fill(DiModule *m, const DiFuncEnt *e, DiFunc *f)
 {
 	Dwarf_Die die;
@@ -38,7 +57,7 @@ bool di_func_fill(DiModule *m, const DiFuncEnt *e, DiFunc *f)
 		entry = r[0][0];
 	}
 	f->name = e->name;
-	f->file = dwarf_decl_file(&die);
+	f->file = di_decl_file(&die);
 	int line = 0;
 	dwarf_decl_line(&die, &line);
 	f->line = line;

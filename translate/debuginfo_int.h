@@ -132,6 +132,8 @@ bool di_has_wildcard(const char *s);
 bool di_file_matches(const char *pattern, const char *file);
 
 /* ---- functions (debuginfo_func.c, prologue.c) ---- */
+/* A DIE's DW_AT_decl_file as a path (DWARF 5's file 0 included). */
+const char *di_decl_file(Dwarf_Die *die);
 /* Fills a DiFunc from an index entry; false when it has no code. */
 bool di_func_fill(DiModule *m, const DiFuncEnt *e, DiFunc *f);
 void di_func_from_sym(const DiSym *s, DiFunc *f);

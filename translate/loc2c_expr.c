@@ -146,12 +146,19 @@ static int frame_base(Eval *e)
 static int tls_address(Eval *e, int off)
 {
 	Gen *g = e->g;
-	if (di_is_shared(g->m))
-		return gen_error(g, "thread-local variables of shared objects cannot be read "
-				 "(only the main program's)");
 	size_t n;
+	bool program = !di_is_shared(g->m);
 	if (elf_getphdrnum(g->m->elf, &n) != 0)
 		return gen_error(g, "cannot read the program headers for TLS");
+	/* A PIE is ET_DYN too: what makes it the program is its interpreter. */
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(g->m->elf, (int)i, &ph) && ph.p_type == PT_INTERP)
+			program = true;
+	}
+	if (!program)
+		return gen_error(g, "thread-local variables of shared libraries cannot be read "
+				 "(only the main program's)");
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
 		if (!gelf_getphdr(g->m->elf, (int)i, &ph) || ph.p_type != PT_TLS)
@@ -302,6 +309,29 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 			if (push(e, t))
 				return -1;
 			break;
+		case DW_OP_addrx:
+		case DW_OP_GNU_addr_index:
+		case DW_OP_constx:
+		case DW_OP_GNU_const_index: {
+			/* DWARF 5 indexes into .debug_addr; libdw resolves them. */
+			Dwarf_Attribute xa;
+			Dwarf_Addr x;
+			if (!e->attr || dwarf_getlocation_attr(e->attr, op, &xa) != 0 ||
+			    dwarf_formaddr(&xa, &x) != 0)
+				return gen_error(g, "cannot read an indexed address (DW_OP_addrx)");
+			bool is_addr = atom == DW_OP_addrx || atom == DW_OP_GNU_addr_index;
+			if (is_addr && !g->module)
+				g->uses_bias = true;
+			t = gen_temp(g);
+			if (is_addr)
+				gen_line(g, "t[%d] = %s + 0x%llxULL;", t, g->bias ? g->bias : "f->bias",
+					 (unsigned long long)x);
+			else
+				gen_line(g, "t[%d] = 0x%llxULL;", t, (unsigned long long)x);
+			if (push(e, t))
+				return -1;
+			break;
+		}
 		case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u: case DW_OP_const8u:
 		case DW_OP_constu: case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s:
 		case DW_OP_const8s: case DW_OP_consts:

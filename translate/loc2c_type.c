@@ -241,7 +241,7 @@ char *l2c_member_names(Dwarf_Die *agg)
 const char *l2c_decl_where(Dwarf_Die *die)
 {
 	static char buf[512];
-	const char *file = dwarf_decl_file(die);
+	const char *file = di_decl_file(die);
 	int line = 0;
 	if (!file || dwarf_decl_line(die, &line) != 0) {
 		buf[0] = '\0';

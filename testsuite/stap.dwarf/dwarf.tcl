@@ -72,3 +72,102 @@ proc dw_field {line key} {
 proc have_reference_stap {} {
     return [expr {[file executable /usr/bin/stap] && [file isdirectory /lib/modules/6.1.0-50-amd64/build]}]
 }
+
+# ---- running generated accessors against a live process ----
+#
+# Each item is {label dwquery-args ?index-args index-add?}: dwquery's
+# "access"/"mark-access" output for dwquery-args becomes a C function; an
+# accessor with an [expr] index gets, as its argument, the value of the
+# accessor for index-args plus index-add.  The harness runs prog, stops it
+# at addr (after the function returns with ret), and prints each value.
+# Returns a dict: label -> value (or "error: ..."), and "EXPECT label" ->
+# what the program printed on its "EXPECT label value" lines.
+proc l2c_run {prog addr ret items} {
+    global dwdir dwsrc top_srcdir
+    set code {}
+    set calls {}
+    set results [dict create]
+    set i 0
+    foreach item $items {
+        lassign $item label args idxargs idxadd
+        set r [dwq $prog {*}$args]
+        if {[lindex $r 0] != 0} {
+            dict set results $label "translate error: [string trim [lindex $r 2]]"
+            incr i
+            continue
+        }
+        set text [lindex $r 1]
+        set header [lindex [split $text "\n"] 0]
+        regsub {l2c_access_0} $text "acc_$i" text
+        append code $text "\n"
+        set pre ""
+        set callargs "f"
+        if {[regexp {nindex=([1-9])} $header] || [regexp {base=1} $header]} {
+            set r2 [dwq $prog {*}$idxargs]
+            if {[lindex $r2 0] != 0} {
+                dict set results $label "translate error: [string trim [lindex $r2 2]]"
+                incr i
+                continue
+            }
+            set t2 [lindex $r2 1]
+            regsub {l2c_access_0} $t2 "idx_$i" t2
+            append code $t2 "\n"
+            set pre "int64_t ix = 0; if (idx_$i\(f, &ix)) printf(\"VALUE $i error %s\\n\", f->err); ix += $idxadd;"
+            append callargs ", ix"
+        }
+        if {[string match "*kind=string*" $header]} {
+            lappend calls "\t{ char s\[MAXSTRINGLEN\]; $pre if (acc_$i\($callargs, s)) printf(\"VALUE $i error %s\\n\", f->err); else printf(\"VALUE $i %s\\n\", s); }"
+        } else {
+            lappend calls "\t{ int64_t v = 0; $pre if (acc_$i\($callargs, &v)) printf(\"VALUE $i error %s\\n\", f->err); else printf(\"VALUE $i %lld\\n\", (long long)v); }"
+        }
+        incr i
+    }
+    set work "$dwdir/harness-[file tail $prog]"
+    file mkdir $work
+    set fd [open "$work/gen.c" w]
+    puts $fd $code
+    puts $fd "static void run_accesses(struct l2c_frame *f)\n\{"
+    puts $fd [join $calls "\n"]
+    puts $fd "\}"
+    close $fd
+    set r [stap_run_capture gcc -g -Wall -Wextra -Werror -Wno-unused-function \
+               -I$top_srcdir/runtime -I$work -o $work/harness $dwsrc/harness.c]
+    if {[lindex $r 0] != 0} {
+        dict set results _build "harness build failed: [lindex $r 2]"
+        return $results
+    }
+    set cmd [list $work/harness]
+    if {$ret} { lappend cmd -r }
+    set r [stap_run_capture {*}$cmd [format 0x%x $addr] $prog]
+    dict set results _run $r
+    set labels {}
+    foreach item $items { lappend labels [lindex $item 0] }
+    foreach line [dw_lines $r] {
+        if {[regexp {^VALUE (\d+) (.*)$} $line -> k v]} {
+            dict set results [lindex $labels $k] $v
+        } elseif {[regexp {^EXPECT (.*)$} $line -> rest]} {
+            foreach l $labels {
+                if {[string first "$l " $rest] == 0} {
+                    dict set results "EXPECT $l" [string range $rest [string length "$l "] end]
+                }
+            }
+        }
+    }
+    return $results
+}
+
+# Passes or fails one test per item: its value is what the program said.
+proc l2c_check {results items prefix {skip {}}} {
+    if {[dict exists $results _build]} {
+        fail "$prefix: harness builds"
+        verbose -log [dict get $results _build] 0
+        return
+    }
+    foreach item $items {
+        set l [lindex $item 0]
+        if {[lsearch -exact $skip $l] >= 0} continue
+        set got [expr {[dict exists $results $l] ? [dict get $results $l] : "(none)"}]
+        set want [expr {[dict exists $results "EXPECT $l"] ? [dict get $results "EXPECT $l"] : "(no EXPECT)"}]
+        stap_result [expr {$got eq $want}] "$prefix: $l" "got '$got' want '$want' [dict get $results _run]"
+    }
+}

@@ -55,6 +55,7 @@ int gcount = 42;
 const char *gmsg = "global message";
 __thread int tlsv = 17;
 struct rec grec;
+FILE *gout;
 
 static uint64_t bits(double d)
 {
@@ -115,6 +116,7 @@ int main(int argc, char **argv)
 	struct pair pr = { 11L * base, -13L * base };
 	const char *arg = "arg";
 	grec.i = base;
+	gout = stdout;
 
 	printf("EXPECT $r->c %d\n", r.c);
 	printf("EXPECT $r->uc %d\n", r.uc);
@@ -154,7 +156,12 @@ int main(int argc, char **argv)
 	printf("EXPECT @var(\"gmsg@vars.c\") %ld\n", (long)gmsg);
 	printf("EXPECT @var(\"grec@vars.c\")->i %d\n", grec.i);
 	printf("EXPECT @var(\"tlsv\") %d\n", tlsv);
+	printf("EXPECT @cast($r, \"struct rec\")->i %d\n", r.i);
+	printf("EXPECT @cast($r, \"struct inner\")->s %d\n", *(short *)&r);
+	printf("EXPECT @cast(gout, \"FILE\", \"<stdio.h>\")->_fileno %d\n", fileno(gout));
 	printf("EXPECT $r->in$ {.s=%d, .uc='%c'}\n", r.in.s, r.in.uc);
+	printf("EXPECT $r->next->in$$ {.s=0, .uc='\\000'}\n");
+	printf("EXPECT $r->grid$$ [%d, ...]\n", r.grid[0][0]);
 	printf("EXPECT $r->inp$ {.s=%d, .uc='\\%03o'}\n", pointed.s, pointed.uc);
 	printf("EXPECT $r->str$ \"hello \\\"quoted\\\"\\n\"\n");
 	printf("EXPECT $r->name$ \"abc\"\n");

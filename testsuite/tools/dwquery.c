@@ -18,6 +18,7 @@
  *   dwquery FILE vars PATTERN|ADDR        the variables in scope, with types
  *   dwquery FILE access PATTERN|ADDR EXPR [return]   the C for a $expression
  *   dwquery FILE mark-access [PROVIDER] NAME N    the C for $argN of a marker
+ *   dwquery FILE sdt-arg TEXT             how an SDT argument string parses
  *
  * Exit status: 0 with results, 1 on an error (the message on stderr),
  * 2 on a bad command line, 3 when nothing matched. */
@@ -297,7 +298,7 @@ static int cmd_mark_access(DiModule *m, const char *prov, const char *name, cons
 		free(err);
 		return 1;
 	}
-	printf("%s", a.code);
+	printf("/* kind=long nindex=0 base=0 type=- */\n%s", a.code);
 	l2c_access_free(&a);
 	return 0;
 }
@@ -355,6 +356,20 @@ int main(int argc, char **argv)
 		rc = cmd_vars(m, argv[3]);
 	} else if (!strcmp(cmd, "access") && (argc == 5 || (argc == 6 && !strcmp(argv[5], "return")))) {
 		rc = cmd_access(m, argv[3], argv[4], argc == 6);
+	} else if (!strcmp(cmd, "sdt-arg") && argc == 4) {
+		DiSdtArg a;
+		char msg[256];
+		if (di_sdt_parse_arg(m, argv[3], &a, msg, sizeof(msg)) < 0) {
+			fprintf(stderr, "dwquery: %s\n", msg);
+			rc = 1;
+		} else {
+			static const char *const kinds[] = { "const", "reg", "mem" };
+			printf("kind=%s size=%d signed=%d value=%lld reg=%d shift=%d index=%d "
+			       "scale=%d symbol=%s\n", kinds[a.kind], a.size, a.is_signed,
+			       (long long)a.value, a.reg, a.reg_shift, a.index, a.scale,
+			       a.symbol ? a.symbol : "-");
+			rc = 0;
+		}
 	} else if (!strcmp(cmd, "mark-access") && (argc == 5 || argc == 6)) {
 		rc = cmd_mark_access(m, argc == 6 ? argv[3] : NULL, argv[argc - 2], argv[argc - 1]);
 	} else {

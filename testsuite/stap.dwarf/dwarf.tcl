@@ -18,7 +18,8 @@ proc dw_build {name sources args} {
         set args [lrange $args 1 end]
     }
     set out "$dwdir/$name"
-    set r [stap_run_capture $cc {*}$args -I$dwsrc -o $out {*}$srcs]
+    # Flags after the sources, so -l options find what they use.
+    set r [stap_run_capture $cc -I$dwsrc -o $out {*}$srcs {*}$args]
     if {[lindex $r 0] != 0} {
         fail "dwarf: build $name"
         verbose -log "build $name: $r" 0
@@ -82,7 +83,7 @@ proc have_reference_stap {} {
 # at addr (after the function returns with ret), and prints each value.
 # Returns a dict: label -> value (or "error: ..."), and "EXPECT label" ->
 # what the program printed on its "EXPECT label value" lines.
-proc l2c_run {prog addr ret items} {
+proc l2c_run {prog addr ret items {lib {}}} {
     global dwdir dwsrc top_srcdir
     set code {}
     set calls {}
@@ -122,7 +123,7 @@ proc l2c_run {prog addr ret items} {
         }
         incr i
     }
-    set work "$dwdir/harness-[file tail $prog]"
+    set work "$dwdir/harness-[file tail $prog][expr {$lib ne "" ? "-lib" : ""}]"
     file mkdir $work
     set fd [open "$work/gen.c" w]
     puts $fd $code
@@ -138,7 +139,14 @@ proc l2c_run {prog addr ret items} {
     }
     set cmd [list $work/harness]
     if {$ret} { lappend cmd -r }
-    set r [stap_run_capture {*}$cmd [format 0x%x $addr] $prog]
+    # lib: {LIBRARY MAIN PROGRAM}: prog is a library whose code PROGRAM
+    # runs; it is mapped once PROGRAM reaches its address MAIN.
+    set run $prog
+    if {$lib ne ""} {
+        lappend cmd -l [lindex $lib 0] [format 0x%x [lindex $lib 1]]
+        set run [lindex $lib 2]
+    }
+    set r [stap_run_capture {*}$cmd [format 0x%x $addr] $run]
     dict set results _run $r
     set labels {}
     foreach item $items { lappend labels [lindex $item 0] }

@@ -1,13 +1,15 @@
 /* A user-space stand-in for a probe handler, to run the C that loc2c
  * generates against a live process.
  *
- *   harness [-r] ADDR PROGRAM [ARGS...]
+ *   harness [-r] [-l LIBRARY MAIN] ADDR PROGRAM [ARGS...]
  *
  * Starts PROGRAM under ptrace, puts a breakpoint on ADDR (a link-time
  * address; the load bias of a PIE is added), and when it is hit calls
  * run_accesses() -- which the test writes into gen.c, included below --
  * with the stopped thread's registers.  With -r it waits for the function
- * at ADDR to return instead, as a .return probe does.  Memory is read with
+ * at ADDR to return instead, as a .return probe does.  With -l, ADDR is in
+ * LIBRARY, which is mapped once the program reaches its function at MAIN.
+ * Memory is read with
  * process_vm_readv, registers with PTRACE_GETREGS: the same contract as
  * the runtime's stp_copy_from_user and struct pt_regs on the ptrace
  * platform. */
@@ -44,7 +46,7 @@ static unsigned long other_bias(struct l2c_frame *f, const char *path, int *ok);
 
 #include "gen.c"
 
-/* The load address of the mapping of the program's first page. */
+/* The load address of the mapping of a file's first page. */
 static unsigned long load_bias(const char *exe)
 {
 	char maps[64], line[4096], real[4096];
@@ -137,9 +139,16 @@ static int run_to(unsigned long addr, struct user_regs_struct *regs)
 int main(int argc, char **argv)
 {
 	int ret = 0, i = 1;
-	if (argc > 1 && !strcmp(argv[1], "-r")) {
+	const char *lib = NULL;
+	unsigned long lib_main = 0;
+	if (argc > i && !strcmp(argv[i], "-r")) {
 		ret = 1;
 		i++;
+	}
+	if (argc > i + 2 && !strcmp(argv[i], "-l")) {
+		lib = argv[i + 1];
+		lib_main = strtoul(argv[i + 2], NULL, 0);
+		i += 3;
 	}
 	if (argc - i < 2) {
 		fprintf(stderr, "usage: harness [-r] ADDR PROGRAM [ARGS...]\n");
@@ -163,6 +172,14 @@ int main(int argc, char **argv)
 	if (!is_pie)
 		bias = 0;
 	struct user_regs_struct regs;
+	if (lib) {
+		unsigned long exe = load_bias(argv[i + 1]);
+		if (lib_main >= exe)
+			exe = 0;
+		if (run_to(exe + lib_main, &regs))
+			return 1;
+		bias = load_bias(lib);
+	}
 	if (run_to(bias + addr, &regs))
 		return 1;
 	if (ret) {

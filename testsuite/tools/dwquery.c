@@ -19,6 +19,9 @@
  *   dwquery FILE access PATTERN|ADDR EXPR [return]   the C for a $expression
  *   dwquery FILE mark-access [PROVIDER] NAME N    the C for $argN of a marker
  *   dwquery FILE sdt-arg TEXT             how an SDT argument string parses
+ *   dwquery FILE resolve PATTERN [EXPR...]   what pass 2 does for
+ *       .function(PATTERN) { EXPR... }: match, then translate each EXPR at
+ *       each probe; prints the counts (for bench/debuginfo-bench.sh)
  *
  * Exit status: 0 with results, 1 on an error (the message on stderr),
  * 2 on a bad command line, 3 when nothing matched. */
@@ -283,6 +286,47 @@ static int cmd_access(DiModule *m, const char *what, const char *text, bool ret)
 	return 0;
 }
 
+static int cmd_resolve(DiModule *m, const char *pat, char **texts, int ntexts)
+{
+	Expr *exprs[ntexts ? ntexts : 1];
+	for (int i = 0; i < ntexts; i++)
+		if (!(exprs[i] = parse_expr(texts[i]))) {
+			fprintf(stderr, "dwquery: cannot parse expression '%s'\n", texts[i]);
+			return 2;
+		}
+	DiFuncs fs;
+	if (di_functions(m, pat, &fs) < 0)
+		return fail(m);
+	int accesses = 0, errors = 0;
+	size_t bytes = 0;
+	for (int k = 0; k < fs.n; k++) {
+		char *err = NULL;
+		L2cScope *s = l2c_scope(m, &fs.v[k], fs.v[k].addr, false, &err);
+		if (!s) {
+			errors++;
+			free(err);
+			continue;
+		}
+		for (int i = 0; i < ntexts; i++) {
+			L2cAccess a;
+			char fn[32];
+			snprintf(fn, sizeof(fn), "l2c_%d_%d", k, i);
+			if (l2c_access(s, exprs[i], NULL, fn, &a, &err) < 0) {
+				errors++;
+				free(err);
+				continue;
+			}
+			accesses++;
+			bytes += strlen(a.code);
+			l2c_access_free(&a);
+		}
+		l2c_scope_free(s);
+	}
+	printf("%d probes, %d accesses (%zu bytes of C), %d errors\n", fs.n, accesses, bytes,
+	       errors);
+	return fs.n ? 0 : 3;
+}
+
 static int cmd_mark_access(DiModule *m, const char *prov, const char *name, const char *num)
 {
 	DiMarks ms;
@@ -356,6 +400,8 @@ int main(int argc, char **argv)
 		rc = cmd_vars(m, argv[3]);
 	} else if (!strcmp(cmd, "access") && (argc == 5 || (argc == 6 && !strcmp(argv[5], "return")))) {
 		rc = cmd_access(m, argv[3], argv[4], argc == 6);
+	} else if (!strcmp(cmd, "resolve") && argc >= 4) {
+		rc = cmd_resolve(m, argv[3], argv + 4, argc - 4);
 	} else if (!strcmp(cmd, "sdt-arg") && argc == 4) {
 		DiSdtArg a;
 		char msg[256];

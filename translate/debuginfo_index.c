@@ -208,19 +208,20 @@ static bool dwarf_has_name(DiModule *m, const char *name)
 	return false;
 }
 
-/* Is addr inside a function the DWARF describes? */
+/* Is addr inside a function the DWARF describes?  Only the unit's top
+ * level is read: the functions there hold all the unit's code. */
 static bool in_dwarf_code(DiModule *m, uint64_t addr)
 {
 	Dwarf_Addr b;
 	Dwarf_Die *cu = dwfl_module_addrdie(m->mod, addr, &b);
-	Dwarf_Die *scopes = NULL;
-	int n = cu ? dwarf_getscopes(cu, addr, &scopes) : 0;
-	bool in = false;
-	for (int i = 0; i < n && !in; i++)
-		in = dwarf_tag(&scopes[i]) == DW_TAG_subprogram ||
-		     dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine;
-	free(scopes);
-	return in;
+	Dwarf_Die c;
+	if (!cu || dwarf_child(cu, &c) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&c) == DW_TAG_subprogram && dwarf_haspc(&c, addr) > 0)
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
 }
 
 void di_read_syms(DiModule *m)

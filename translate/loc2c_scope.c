@@ -1,20 +1,14 @@
 /* Scopes: the variables a probe handler sees at its address, and the -L
  * listing of them.
  *
- * libdw's dwarf_getscopes gives the DIEs containing the pc, innermost
- * first; for code inlined there the chain goes on through the inlined
- * function's own definition, not its caller.  A handler sees the blocks
- * inside the probed function and the function itself: $name looks there
- * first, innermost out, and then among the unit's globals. */
+ * A handler sees the lexical blocks of the probed function (or inlined
+ * instance) that hold the pc, and the function itself: $name looks there
+ * first, innermost out, and then among the unit's globals.  Code inlined
+ * into the function is another function's: its variables are not the
+ * probed function's. */
 #include "translate/loc2c_int.h"
 #include <stdlib.h>
 #include <string.h>
-
-static bool is_func(Dwarf_Die *d)
-{
-	int tag = dwarf_tag(d);
-	return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
-}
 
 L2cScope *l2c_scope(DiModule *m, const DiFunc *f, uint64_t pc, bool is_return, char **err)
 {
@@ -37,27 +31,59 @@ L2cScope *l2c_scope(DiModule *m, const DiFunc *f, uint64_t pc, bool is_return, c
 		free(s);
 		return NULL;
 	}
-	s->nscopes = dwarf_getscopes(&s->cu, pc, &s->scopes);
-	if (s->nscopes < 0)
-		s->nscopes = 0;
-	for (int i = 0; i < s->nscopes && s->fn < 0; i++)
-		if (dwarf_dieoffset(&s->scopes[i]) == f->die)
-			s->fn = i;
-	/* pc outside f's own ranges (an inlined instance whose entry is an
-	 * empty range, or code inlined into f at a statement): f's scopes. */
+	/* The chain is built down from f's own DIE rather than with
+	 * dwarf_getscopes, which walks the whole unit for each pc: resolving
+	 * every function of a big program would be quadratic. */
 	Dwarf_Die fdie;
-	if (s->fn < 0 && di_die(m, f->die, &fdie)) {
-		free(s->scopes);
-		s->scopes = NULL;
-		s->nscopes = dwarf_getscopes_die(&fdie, &s->scopes);
-		if (s->nscopes < 0)
-			s->nscopes = 0;
-		if (s->nscopes)
-			s->fn = 0;
+	if (!di_die(m, f->die, &fdie)) {
+		*err = l2c_strdup_printf("cannot read the DWARF of %s in %s", f->name, di_path(m));
+		free(s);
+		return NULL;
 	}
-	for (int i = 0; i < s->nscopes && s->fn < 0; i++)
-		if (is_func(&s->scopes[i]))
-			s->fn = i;
+	int cap = 8, n = 0;
+	Dwarf_Die *chain = malloc(sizeof(*chain) * (size_t)cap);
+	if (!chain) {
+		*err = strdup("out of memory");
+		free(s);
+		return NULL;
+	}
+	chain[n++] = fdie;
+	for (Dwarf_Die cur = fdie;;) {
+		Dwarf_Die c;
+		bool found = false;
+		if (dwarf_child(&cur, &c) == 0) {
+			do {
+				if (dwarf_tag(&c) == DW_TAG_lexical_block && dwarf_haspc(&c, pc) > 0) {
+					found = true;
+					break;
+				}
+			} while (dwarf_siblingof(&c, &c) == 0);
+		}
+		if (!found)
+			break;
+		if (n == cap) {
+			Dwarf_Die *nc = realloc(chain, sizeof(*chain) * (size_t)(cap *= 2));
+			if (!nc)
+				break;
+			chain = nc;
+		}
+		chain[n++] = c;
+		cur = c;
+	}
+	/* Innermost first, then the unit for its globals. */
+	s->scopes = malloc(sizeof(*s->scopes) * (size_t)(n + 1));
+	if (!s->scopes) {
+		free(chain);
+		*err = strdup("out of memory");
+		free(s);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++)
+		s->scopes[i] = chain[n - 1 - i];
+	s->scopes[n] = s->cu;
+	s->nscopes = n + 1;
+	s->fn = n - 1;
+	free(chain);
 	return s;
 }
 

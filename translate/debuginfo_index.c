@@ -177,7 +177,8 @@ void di_sort_index(DiModule *m)
 {
 	if (m->fn_sorted)
 		return;
-	qsort(m->fn, (size_t)m->nfn, sizeof(*m->fn), cmp_fn);
+	if (m->nfn > 1)
+		qsort(m->fn, (size_t)m->nfn, sizeof(*m->fn), cmp_fn);
 	m->fn_sorted = true;
 }
 
@@ -253,7 +254,8 @@ void di_read_syms(DiModule *m)
 		s->global = GELF_ST_BIND(sym.st_info) != STB_LOCAL;
 		s->in_dwarf = dwarf_has_name(m, name);
 	}
-	qsort(m->sym, (size_t)m->nsym, sizeof(*m->sym), cmp_sym);
+	if (m->nsym > 1)
+		qsort(m->sym, (size_t)m->nsym, sizeof(*m->sym), cmp_sym);
 	/* .symtab and .dynsym both name most functions: keep one of each. */
 	int k = 0;
 	for (int i = 0; i < m->nsym; i++)

@@ -94,6 +94,10 @@ static int base_return(Gen *g, L2cScope *s, Val *v)
 	if (!s->is_return)
 		return gen_error(g, "unable to find local 'return'%s: $return is only available "
 				 "in .return probes", func_where(s, where, sizeof(where)));
+	if (s->func.inlined)
+		return gen_error(g, "$return is not available: %s is inlined at %#llx, and an "
+				 "inlined instance has no return to probe", s->func.name,
+				 (unsigned long long)s->func.entry);
 	if (!l2c_scope_func_die(s, &fn))
 		return gen_error(g, "$return needs DWARF debuginfo for %s", s->func.name);
 	Dwarf_Die rt;

@@ -20,6 +20,8 @@ enum { MAX_DEPTH = 12 };
 
 static void text(Gen *g, const char *s)
 {
+	if (!*s)
+		return;
 	StrBuf q = { 0 };
 	sb_put_quoted(&q, s, strlen(s));
 	gen_line(g, "l2c_puts(o, %s);", sb_str(&q));

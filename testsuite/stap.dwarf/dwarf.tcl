@@ -127,7 +127,7 @@ proc l2c_run {prog addr ret items {lib {}}} {
     file mkdir $work
     set fd [open "$work/gen.c" w]
     puts $fd $code
-    puts $fd "static void run_accesses(struct l2c_frame *f)\n\{"
+    puts $fd "static void run_accesses(struct l2c_frame *f)\n\{\n\t(void)f;"
     puts $fd [join $calls "\n"]
     puts $fd "\}"
     close $fd

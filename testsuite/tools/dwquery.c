@@ -241,6 +241,7 @@ static Expr *parse_expr(const char *text)
 	};
 	ParseOptions opts = { .ctx = &ctx, .privileged = true };
 	SrcFile *src = src_from_string("<expr>", script, strlen(script));
+	free(script);	/* the source keeps its own copy */
 	StapFile *f = parse_file(src, &opts);
 	if (diag_error_count() || !f || f->nprobes != 1)
 		return NULL;

@@ -42,6 +42,23 @@ const char *di_decl_file(Dwarf_Die *die)
 	return dwarf_filesrc(files, idx, NULL, NULL);
 }
 
+/* The line-table row at addr: where functions the assembler describes
+ * (no DW_AT_decl_file) are said to be, as SystemTap names them. */
+static void row_at(DiModule *m, uint32_t cuix, uint64_t addr, const char **file, int *line)
+{
+	Dwarf_Lines *lines;
+	size_t n;
+	if (!di_cu_lines(m, cuix, &lines, &n))
+		return;
+	size_t i = di_lines_lower_bound(lines, n, addr);
+	Dwarf_Addr a;
+	Dwarf_Line *l = i < n ? dwarf_onesrcline(lines, i) : NULL;
+	if (!l || dwarf_lineaddr(l, &a) || a != addr)
+		return;
+	*file = dwarf_linesrc(l, NULL, NULL);
+	dwarf_lineno(l, line);
+}
+
 bool di_func_fill(DiModule *m, const DiFuncEnt *e, DiFunc *f)
 {
 	Dwarf_Die die;
@@ -61,6 +78,8 @@ bool di_func_fill(DiModule *m, const DiFuncEnt *e, DiFunc *f)
 	int line = 0;
 	dwarf_decl_line(&die, &line);
 	f->line = line;
+	if (!f->file)
+		row_at(m, e->cuix, entry, &f->file, &f->line);
 	f->entry = entry;
 	for (int i = 0; i < nr; i++)
 		if (entry >= r[i][0] && entry < r[i][1])
@@ -150,6 +169,23 @@ static bool line_selects(DiModule *m, const DiPattern *p, const DiFunc *f, uint3
 	return false;
 }
 
+/* The DWARF function whose entry is addr, if any. */
+static bool dwarf_function_at_entry(DiModule *m, uint64_t addr, DiFunc *out)
+{
+	Dwarf_Addr b;
+	Dwarf_Die *cu = dwfl_module_addrdie(m->mod, addr, &b);
+	Dwarf_Die c;
+	if (!cu || dwarf_child(cu, &c) != 0)
+		return false;
+	do {
+		Dwarf_Addr entry;
+		if (dwarf_tag(&c) == DW_TAG_subprogram && dwarf_entrypc(&c, &entry) == 0 &&
+		    entry == addr)
+			return di_func_of_die(m, &c, dwarf_dieoffset(cu), out);
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
 /* Index of the first entry named name (entries are sorted by name). */
 static int first_named(DiModule *m, const char *name)
 {
@@ -208,6 +244,19 @@ int di_match_funcs(DiModule *m, const DiPattern *pp, bool line_filter, bool syms
 			DiFunc f;
 			if (!di_func_fill(m, &cand[i], &f))
 				continue;
+			/* The assembler describes a function once per name it
+			 * has (pkey_alloc, __GI_pkey_alloc): one probe. */
+			int dup = -1;
+			for (int k = 0; k < out->n && dup < 0; k++)
+				if (!f.inlined && !out->v[k].inlined && out->v[k].entry == f.entry &&
+				    out->v[k].cu == f.cu)
+					dup = k;
+			if (dup >= 0) {
+				/* The first in the DWARF, as SystemTap keeps it. */
+				if (f.die < out->v[dup].die)
+					out->v[dup] = f;
+				continue;
+			}
 			if (p.file && !di_file_matches(p.file, f.file))
 				continue;
 			if (line_filter && !line_selects(m, &p, &f, cand[i].cuix))
@@ -217,14 +266,29 @@ int di_match_funcs(DiModule *m, const DiPattern *pp, bool line_filter, bool syms
 	}
 	if (syms && !p.file) {
 		di_read_syms(m);
+		int ndwarf = out->n;
 		for (int i = 0; i < m->nsym; i++) {
 			const DiSym *s = &m->sym[i];
-			if (s->in_dwarf)
-				continue;
 			if (wild ? fnmatch(p.func, s->name, 0) != 0 : strcmp(p.func, s->name) != 0)
 				continue;
-			DiFunc *f = di_push(m, (void **)&out->v, &out->n, &cap, sizeof(*f));
-			di_func_from_sym(s, f);
+			if (!s->in_dwarf) {
+				DiFunc *f = di_push(m, (void **)&out->v, &out->n, &cap, sizeof(*f));
+				di_func_from_sym(s, f);
+				continue;
+			}
+			/* Another name of a DWARF function (malloc for
+			 * __libc_malloc): that function, once. */
+			DiFunc f;
+			if (!dwarf_function_at_entry(m, s->addr, &f))
+				continue;
+			bool dup = false;
+			for (int k = 0; k < ndwarf && !dup; k++)
+				dup = out->v[k].die == f.die || (!out->v[k].inlined &&
+								  out->v[k].entry == f.entry);
+			if (!dup) {
+				*(DiFunc *)di_push(m, (void **)&out->v, &out->n, &cap, sizeof(f)) = f;
+				ndwarf = out->n;
+			}
 		}
 	}
 	if (out->n > 1)

@@ -30,6 +30,9 @@ __attribute__((noinline)) long compute(int a, long b)
 	return r + twice(a);
 }
 
+/* Another name for compute: a symbol only, no DWARF of its own. */
+long compute_alias(int a, long b) __attribute__((alias("compute")));
+
 __attribute__((noinline)) int walk(struct node *head)
 {
 	int total = 0;

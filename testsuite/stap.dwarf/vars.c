@@ -159,6 +159,8 @@ int main(int argc, char **argv)
 	printf("EXPECT @cast($r, \"struct rec\")->i %d\n", r.i);
 	printf("EXPECT @cast($r, \"struct inner\")->s %d\n", *(short *)&r);
 	printf("EXPECT @cast(gout, \"FILE\", \"<stdio.h>\")->_fileno %d\n", fileno(gout));
+	printf("EXPECT ($r->next)->i %d\n", r.next->i);
+	printf("EXPECT (&$r->in)->uc %d\n", r.in.uc);
 	printf("EXPECT $r->in$ {.s=%d, .uc='%c'}\n", r.in.s, r.in.uc);
 	printf("EXPECT $r->next->in$$ {.s=0, .uc='\\000'}\n");
 	printf("EXPECT $r->grid$$ [%d, ...]\n", r.grid[0][0]);

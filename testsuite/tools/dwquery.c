@@ -272,7 +272,18 @@ static int cmd_access(DiModule *m, const char *what, const char *text, bool ret)
 		return 1;
 	}
 	L2cAccess a;
-	int rc = l2c_access(s, e, NULL, "l2c_access_0", &a, &err);
+	const L2cType *base_type = NULL;
+	if (e->kind == E_AUTOCAST && e->left) {
+		/* (left)->member: the left side's type, as pass 2 carries it. */
+		if (l2c_access(s, e->left, NULL, "l2c_left", &a, &err) == 0) {
+			base_type = a.type;
+			l2c_access_free(&a);
+		} else {
+			free(err);
+			err = NULL;
+		}
+	}
+	int rc = l2c_access(s, e, base_type, "l2c_access_0", &a, &err);
 	if (rc < 0) {
 		fprintf(stderr, "dwquery: %s\n", err);
 		free(err);

@@ -176,5 +176,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	long v = probe_me(&r, pr, base, arg, 0.5 * base, (char)('A' + argc));
 	printf("EXPECT $return %ld\n", v);
+	printf("EXPECT $$return return=0x%lx\n", v);
+	printf("EXPECT $return$ %ld\n", v);
 	return 0;
 }

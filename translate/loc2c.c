@@ -53,13 +53,13 @@ static int base_var(Gen *g, L2cScope *s, const Expr *e, Val *v)
 	const char *name = e->name + 1;
 	char where[512];
 	if (!s->func.has_dwarf || !di_dwarf(s->m))
-		return gen_error(g, "target variable '%s' is not available: %s has no DWARF "
+		return l2c_gen_error(g, "target variable '%s' is not available: %s has no DWARF "
 				 "debuginfo (variables need a -g build or its debuginfo)",
 				 e->name, di_path(s->m));
 	Dwarf_Die var;
 	if (!l2c_scope_var(s, name, &var)) {
 		char *alts = l2c_scope_alternatives(s);
-		gen_error(g, "unable to find local '%s'%s (alternatives: %s)", name,
+		l2c_gen_error(g, "unable to find local '%s'%s (alternatives: %s)", name,
 			  func_where(s, where, sizeof(where)), alts);
 		free(alts);
 		return -1;
@@ -69,17 +69,17 @@ static int base_var(Gen *g, L2cScope *s, const Expr *e, Val *v)
 		char *why = g->err;
 		g->err = NULL;
 		if (alts && *alts)
-			gen_error(g, "cannot read '%s'%s: %s (it has a location at %s)", e->name,
+			l2c_gen_error(g, "cannot read '%s'%s: %s (it has a location at %s)", e->name,
 				  func_where(s, where, sizeof(where)), why, alts);
 		else
-			gen_error(g, "cannot read '%s'%s: %s", e->name,
+			l2c_gen_error(g, "cannot read '%s'%s: %s", e->name,
 				  func_where(s, where, sizeof(where)), why);
 		free(why);
 		free(alts);
 		return -1;
 	}
 	if (v->ld.kind == LD_NONE)
-		return gen_error(g, "'%s' was optimised out%s", e->name,
+		return l2c_gen_error(g, "'%s' was optimised out%s", e->name,
 				 func_where(s, where, sizeof(where)));
 	Dwarf_Die t;
 	v->has_type = l2c_die_type(&var, &t);
@@ -92,22 +92,22 @@ static int base_return(Gen *g, L2cScope *s, Val *v)
 	char where[512];
 	Dwarf_Die fn;
 	if (!s->is_return)
-		return gen_error(g, "unable to find local 'return'%s: $return is only available "
+		return l2c_gen_error(g, "unable to find local 'return'%s: $return is only available "
 				 "in .return probes", func_where(s, where, sizeof(where)));
 	if (s->func.inlined)
-		return gen_error(g, "$return is not available: %s is inlined at %#llx, and an "
+		return l2c_gen_error(g, "$return is not available: %s is inlined at %#llx, and an "
 				 "inlined instance has no return to probe", s->func.name,
 				 (unsigned long long)s->func.entry);
 	if (!l2c_scope_func_die(s, &fn))
-		return gen_error(g, "$return needs DWARF debuginfo for %s", s->func.name);
+		return l2c_gen_error(g, "$return needs DWARF debuginfo for %s", s->func.name);
 	Dwarf_Die rt;
 	if (!l2c_die_type(&fn, &rt))
-		return gen_error(g, "function %s returns no value: $return is not available",
+		return l2c_gen_error(g, "function %s returns no value: $return is not available",
 				 s->func.name);
 	const Dwarf_Op *ops;
 	int n = dwfl_module_return_value_location(s->m->mod, &fn, &ops);
 	if (n <= 0)
-		return gen_error(g, "cannot find where %s returns its value: %s", s->func.name,
+		return l2c_gen_error(g, "cannot find where %s returns its value: %s", s->func.name,
 				 n < 0 ? dwfl_errmsg(-1) : "no location");
 	if (l2c_translate(g, NULL, ops, (size_t)n, NULL, &v->ld))
 		return -1;
@@ -124,13 +124,13 @@ static int base_atvar(Gen *g, L2cScope *s, const Expr *e, Val *v)
 		char *err = NULL;
 		m = di_get(e->module, &err);
 		if (!m) {
-			gen_error(g, "@var(\"%s\", \"%s\"): %s", e->name, e->module, err);
+			l2c_gen_error(g, "@var(\"%s\", \"%s\"): %s", e->name, e->module, err);
 			free(err);
 			return -1;
 		}
 	}
 	if (!m)
-		return gen_error(g, "@var(\"%s\") needs a module outside a probe", e->name);
+		return l2c_gen_error(g, "@var(\"%s\") needs a module outside a probe", e->name);
 	if (!e->module && !strchr(e->name, '@') && s) {
 		/* @var("x") is $x. */
 		Expr t = *e;
@@ -145,10 +145,10 @@ static int base_atvar(Gen *g, L2cScope *s, const Expr *e, Val *v)
 		/* Another object's globals are relative to its own load address. */
 		g->m = m;
 		g->module = di_path(m);
-		int t = gen_temp(g);
+		int t = l2c_gen_temp(g);
 		StrBuf q = { 0 };
 		sb_put_quoted(&q, g->module, strlen(g->module));
-		gen_check(g, "l2c_module_bias(f, %s, &t[%d])", sb_str(&q), t);
+		l2c_gen_check(g, "l2c_module_bias(f, %s, &t[%d])", sb_str(&q), t);
 		sb_free(&q);
 		char *bias = arena_alloc(&m->arena, 16);
 		snprintf(bias, 16, "t[%d]", t);
@@ -175,8 +175,8 @@ static int base_cast(Gen *g, const Expr *e, Val *v)
 		return -1;
 	g->m = where;
 	g->takes_base = true;
-	int b = gen_temp(g);
-	gen_line(g, "t[%d] = (uint64_t)base;", b);
+	int b = l2c_gen_temp(g);
+	l2c_gen_line(g, "t[%d] = (uint64_t)base;", b);
 	v->ld.kind = LD_MEM;
 	v->ld.t = b;
 	v->type = t;
@@ -188,16 +188,16 @@ static int base_autocast(Gen *g, const L2cType *bt, Val *v)
 {
 	Dwarf_Die t;
 	if (!bt)
-		return gen_error(g, "'->' on a value with no DWARF type (only $variables, @cast "
+		return l2c_gen_error(g, "'->' on a value with no DWARF type (only $variables, @cast "
 				 "and values derived from them carry one)");
 	if (!bt->die || !di_die(bt->m, bt->die, &t))
-		return gen_error(g, "'->' on a void value");
+		return l2c_gen_error(g, "'->' on a void value");
 	if (bt->ptr > 1)
-		return gen_error(g, "'->' on a pointer to a pointer (%s)", bt->name);
+		return l2c_gen_error(g, "'->' on a pointer to a pointer (%s)", bt->name);
 	g->m = bt->m;
 	g->takes_base = true;
-	int b = gen_temp(g);
-	gen_line(g, "t[%d] = (uint64_t)base;", b);
+	int b = l2c_gen_temp(g);
+	l2c_gen_line(g, "t[%d] = (uint64_t)base;", b);
 	/* A plain typed value (a pointer) is the value itself; &x is the
 	 * address of an object of type t. */
 	v->ld.kind = bt->ptr ? LD_MEM : LD_VALUE;
@@ -257,11 +257,11 @@ int l2c_access(L2cScope *s, const Expr *e, const L2cType *base_type, const char 
 	switch (e->kind) {
 	case E_TARGET:
 		if (!s) {
-			rc = gen_error(&g, "target variable '%s' cannot be used outside a probe",
+			rc = l2c_gen_error(&g, "target variable '%s' cannot be used outside a probe",
 				       e->name);
 		} else if (is_pretty_vars(e->name)) {
 			if (e->n || (e->flags & EXPR_ADDR_OF)) {
-				rc = gen_error(&g, "%s cannot take '->', '[]' or '&'", e->name);
+				rc = l2c_gen_error(&g, "%s cannot take '->', '[]' or '&'", e->name);
 			} else {
 				g.pretty = true;
 				rc = l2c_pretty_vars(&g, s, e->name, pretty, deep);
@@ -283,7 +283,7 @@ int l2c_access(L2cScope *s, const Expr *e, const L2cType *base_type, const char 
 		rc = base_autocast(&g, base_type, &v);
 		break;
 	default:
-		rc = gen_error(&g, "not a target expression");
+		rc = l2c_gen_error(&g, "not a target expression");
 		break;
 	}
 	for (uint32_t i = 0; !rc && i < e->n; i++)

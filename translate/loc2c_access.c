@@ -31,7 +31,7 @@ static int deref(Gen *g, Val *v, Dwarf_Die *ptr, const char *what, const char *a
 	Dwarf_Die pointee;
 	if (!l2c_die_type(ptr, &pointee)) {
 		char *ts = type_str(ptr);
-		gen_error(g, "invalid access '%s' vs. %s: it points to void", access, ts);
+		l2c_gen_error(g, "invalid access '%s' vs. %s: it points to void", access, ts);
 		free(ts);
 		return -1;
 	}
@@ -100,10 +100,10 @@ static int member(Gen *g, Val *v, Dwarf_Die *agg, const char *name, const char *
 		char *ts = type_str(agg), *names = l2c_member_names(agg);
 		char *near = closest(names, name);
 		if (near)
-			gen_error(g, "unable to find member '%s' for %s (alternatives: %s; did you "
+			l2c_gen_error(g, "unable to find member '%s' for %s (alternatives: %s; did you "
 				  "mean '%s'?)", name, ts, names, near);
 		else
-			gen_error(g, "unable to find member '%s' for %s (alternatives: %s)", name, ts,
+			l2c_gen_error(g, "unable to find member '%s' for %s (alternatives: %s)", name, ts,
 				  names);
 		free(ts);
 		free(names);
@@ -149,8 +149,8 @@ static int index_temp(Gen *g, const Component *c, int64_t *lit)
 		*lit = c->num;
 		return -2;
 	}
-	int t = gen_temp(g);
-	gen_line(g, "t[%d] = (uint64_t)i%d;", t, g->nindex++);
+	int t = l2c_gen_temp(g);
+	l2c_gen_line(g, "t[%d] = (uint64_t)i%d;", t, g->nindex++);
 	return t;
 }
 
@@ -161,10 +161,10 @@ static int element(Gen *g, Val *v, int idx, int64_t lit, uint64_t stride, const 
 		return 0;
 	}
 	if (v->ld.kind != LD_MEM)
-		return gen_error(g, "invalid access '%s': the array is not in memory, so only "
+		return l2c_gen_error(g, "invalid access '%s': the array is not in memory, so only "
 				 "constant indexes can be used", access);
-	int t = gen_temp(g);
-	gen_line(g, "t[%d] = t[%d] + %llu + t[%d] * %lluULL;", t, v->ld.t,
+	int t = l2c_gen_temp(g);
+	l2c_gen_line(g, "t[%d] = t[%d] + %llu + t[%d] * %lluULL;", t, v->ld.t,
 		 (unsigned long long)v->off, idx, (unsigned long long)stride);
 	v->ld.t = t;
 	v->off = 0;
@@ -182,9 +182,9 @@ int l2c_component(Gen *g, Val *v, const Component *c, const char *what)
 	else
 		snprintf(access, sizeof(access), "[...]");
 	if (v->bit_size)
-		return gen_error(g, "invalid access '%s' on a bit field", access);
+		return l2c_gen_error(g, "invalid access '%s' on a bit field", access);
 	if (!v->has_type || !l2c_peel(&v->type, &t))
-		return gen_error(g, "invalid access '%s' vs. void", access);
+		return l2c_gen_error(g, "invalid access '%s' vs. void", access);
 	if (c->kind == COMP_MEMBER) {
 		if (is_pointer(&t)) {
 			if (deref(g, v, &t, what, access) || !l2c_peel(&v->type, &t))
@@ -192,7 +192,7 @@ int l2c_component(Gen *g, Val *v, const Component *c, const char *what)
 		}
 		if (!is_aggregate(&t)) {
 			char *ts = type_str(&v->type);
-			gen_error(g, "invalid access '%s' vs. %s", access, ts);
+			l2c_gen_error(g, "invalid access '%s' vs. %s", access, ts);
 			free(ts);
 			return -1;
 		}
@@ -204,7 +204,7 @@ int l2c_component(Gen *g, Val *v, const Component *c, const char *what)
 		uint64_t size;
 		if (!l2c_die_type(&t, &pointee) || !l2c_type_size(&pointee, &size) || !size) {
 			char *ts = type_str(&v->type);
-			gen_error(g, "invalid access '%s' vs. %s: the size of what it points to is "
+			l2c_gen_error(g, "invalid access '%s' vs. %s: the size of what it points to is "
 				  "unknown", access, ts);
 			free(ts);
 			return -1;
@@ -227,7 +227,7 @@ int l2c_component(Gen *g, Val *v, const Component *c, const char *what)
 		Dwarf_Die elem;
 		uint64_t stride;
 		if (!l2c_die_type(&t, &elem) || !l2c_type_size(&elem, &stride))
-			return gen_error(g, "invalid access '%s': unknown element size", access);
+			return l2c_gen_error(g, "invalid access '%s': unknown element size", access);
 		if (ndims < 1)
 			ndims = 1;
 		for (int d = v->dim + 1; d < ndims; d++)
@@ -242,7 +242,7 @@ int l2c_component(Gen *g, Val *v, const Component *c, const char *what)
 		return 0;
 	}
 	char *ts = type_str(&v->type);
-	gen_error(g, "invalid access '%s' vs. %s", access, ts);
+	l2c_gen_error(g, "invalid access '%s' vs. %s", access, ts);
 	free(ts);
 	return -1;
 }
@@ -250,22 +250,22 @@ int l2c_component(Gen *g, Val *v, const Component *c, const char *what)
 int l2c_address(Gen *g, const Val *v, const char *what)
 {
 	if (v->bit_size)
-		return gen_error(g, "cannot take the address of a bit field");
+		return l2c_gen_error(g, "cannot take the address of a bit field");
 	if (v->ld.kind != LD_MEM)
-		return gen_error(g, "cannot take the address of %s: it is not in memory (%s)",
+		return l2c_gen_error(g, "cannot take the address of %s: it is not in memory (%s)",
 				 what, v->ld.kind == LD_REG ? "it is in a register" :
 				 v->ld.kind == LD_NONE ? "it was optimised out" :
 				 "its value is computed");
-	int t = gen_temp(g);
-	gen_line(g, "t[%d] = t[%d] + %llu;", t, v->ld.t, (unsigned long long)v->off);
+	int t = l2c_gen_temp(g);
+	l2c_gen_line(g, "t[%d] = t[%d] + %llu;", t, v->ld.t, (unsigned long long)v->off);
 	return t;
 }
 
 /* IEEE single to double, in integers: kernel code must not touch the FPU. */
 static int float_bits(Gen *g, int t)
 {
-	int r = gen_temp(g);
-	gen_line(g, "t[%d] = l2c_f32_to_f64_bits((uint32_t)t[%d]);", r, t);
+	int r = l2c_gen_temp(g);
+	l2c_gen_line(g, "t[%d] = l2c_f32_to_f64_bits((uint32_t)t[%d]);", r, t);
 	return r;
 }
 
@@ -273,7 +273,7 @@ int l2c_fetch(Gen *g, Val *v, const char *what)
 {
 	Dwarf_Die t;
 	if (!v->has_type || !l2c_peel(&v->type, &t))
-		return gen_error(g, "%s has no type (void)", what);
+		return l2c_gen_error(g, "%s has no type (void)", what);
 	if (v->dim) {
 		/* Part of a multi-dimensional array: its address, like C. */
 		return l2c_address(g, v, what);
@@ -282,28 +282,28 @@ int l2c_fetch(Gen *g, Val *v, const char *what)
 	bool sgn;
 	if (v->bit_size) {
 		if (!l2c_int_type(&t, &size, &sgn))
-			return gen_error(g, "unsupported bit field type");
+			return l2c_gen_error(g, "unsupported bit field type");
 		unsigned bytes = (unsigned)(v->bit_off + v->bit_size + 7) / 8;
 		if (bytes > 8)
-			return gen_error(g, "bit field %s spans more than 8 bytes", what);
+			return l2c_gen_error(g, "bit field %s spans more than 8 bytes", what);
 		int raw = l2c_load(g, &v->ld, v->off, bytes);
 		if (raw < 0)
 			return -1;
-		int r = gen_temp(g);
+		int r = l2c_gen_temp(g);
 		int up = 64 - v->bit_size;
-		gen_line(g, "t[%d] = t[%d] << %d;", r, raw, up - v->bit_off);
+		l2c_gen_line(g, "t[%d] = t[%d] << %d;", r, raw, up - v->bit_off);
 		if (sgn)
-			gen_line(g, "t[%d] = (uint64_t)((int64_t)t[%d] >> %d);", r, r, up);
+			l2c_gen_line(g, "t[%d] = (uint64_t)((int64_t)t[%d] >> %d);", r, r, up);
 		else
-			gen_line(g, "t[%d] = t[%d] >> %d;", r, r, up);
+			l2c_gen_line(g, "t[%d] = t[%d] >> %d;", r, r, up);
 		return r;
 	}
 	if (l2c_int_type(&t, &size, &sgn)) {
 		int raw = l2c_load(g, &v->ld, v->off, (unsigned)size);
 		if (raw < 0 || size == 8 || !sgn)
 			return raw;
-		int r = gen_temp(g);
-		gen_line(g, "t[%d] = (uint64_t)(int64_t)(int%d_t)t[%d];", r, size * 8, raw);
+		int r = l2c_gen_temp(g);
+		l2c_gen_line(g, "t[%d] = (uint64_t)(int64_t)(int%d_t)t[%d];", r, size * 8, raw);
 		return r;
 	}
 	int tag = dwarf_tag(&t);
@@ -321,7 +321,7 @@ int l2c_fetch(Gen *g, Val *v, const char *what)
 			return raw < 0 ? -1 : float_bits(g, raw);
 		}
 		char *ts = type_str(&v->type);
-		gen_error(g, "%s has type %s, which cannot be read as a number", what, ts);
+		l2c_gen_error(g, "%s has type %s, which cannot be read as a number", what, ts);
 		free(ts);
 		return -1;
 	}
@@ -329,14 +329,14 @@ int l2c_fetch(Gen *g, Val *v, const char *what)
 		char *ts = type_str(&t), *names = l2c_member_names(&t);
 		char *first = strtok(names, ",");
 		const char *where = l2c_decl_where(&t);
-		gen_error(g, "'%s'%s%s%s is being accessed instead of a member such as '->%s'", ts,
+		l2c_gen_error(g, "'%s'%s%s%s is being accessed instead of a member such as '->%s'", ts,
 			  *where ? " (" : "", where, *where ? ")" : "", first ? first : "...");
 		free(ts);
 		free(names);
 		return -1;
 	}
 	char *ts = type_str(&v->type);
-	gen_error(g, "%s has type %s, which cannot be read as a number", what, ts);
+	l2c_gen_error(g, "%s has type %s, which cannot be read as a number", what, ts);
 	free(ts);
 	return -1;
 }

@@ -64,7 +64,7 @@ static DiModule *compile_headers(Gen *g, const char *spec)
 			return headers[i].m;
 	char dir[] = "/tmp/ustap-cast-XXXXXX";
 	if (!mkdtemp(dir)) {
-		gen_error(g, "cannot make a folder to compile %s: %s", spec, strerror(errno));
+		l2c_gen_error(g, "cannot make a folder to compile %s: %s", spec, strerror(errno));
 		return NULL;
 	}
 	char src[PATH_MAX], obj[PATH_MAX], log[PATH_MAX];
@@ -73,7 +73,7 @@ static DiModule *compile_headers(Gen *g, const char *spec)
 	snprintf(log, sizeof(log), "%s/cc.log", dir);
 	FILE *f = fopen(src, "w");
 	if (!f) {
-		gen_error(g, "cannot write %s: %s", src, strerror(errno));
+		l2c_gen_error(g, "cannot write %s: %s", src, strerror(errno));
 		return NULL;
 	}
 	for (const char *p = spec; (p = strchr(p, '<'));) {
@@ -115,10 +115,10 @@ static DiModule *compile_headers(Gen *g, const char *spec)
 			;
 	DiModule *result = NULL;
 	if (rc != 0) {
-		gen_error(g, "cannot run %s to compile %s: %s", cc, spec, strerror(rc));
+		l2c_gen_error(g, "cannot run %s to compile %s: %s", cc, spec, strerror(rc));
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char *why = first_line(log);
-		gen_error(g, "cannot compile %s for @cast: %s", spec, why);
+		l2c_gen_error(g, "cannot compile %s for @cast: %s", spec, why);
 		free(why);
 	} else {
 		/* The module keeps its own descriptor: the files can go once
@@ -126,7 +126,7 @@ static DiModule *compile_headers(Gen *g, const char *spec)
 		char *err = NULL;
 		result = di_get(obj, &err);
 		if (!result)
-			gen_error(g, "cannot read the types of %s: %s", spec, err);
+			l2c_gen_error(g, "cannot read the types of %s: %s", spec, err);
 		free(err);
 		void *nh = result ? realloc(headers, sizeof(*headers) * (size_t)(nheaders + 1)) :
 				    NULL;
@@ -215,20 +215,20 @@ int l2c_cast_type(Gen *g, const char *type, const char *modules, Dwarf_Die *out,
 		bare++;
 	int tag = type_tag(&bare);
 	if (!*bare)
-		return gen_error(g, "invalid type '%s' in @cast", type);
+		return l2c_gen_error(g, "invalid type '%s' in @cast", type);
 	if (ptr)
-		return gen_error(g, "@cast to a pointer type ('%s') is not supported: cast to "
+		return l2c_gen_error(g, "@cast to a pointer type ('%s') is not supported: cast to "
 				 "'%s' and use '->' or [0]", type, name);
 	if (!modules) {
 		DiModule *m = g->s ? g->s->m : g->m;
 		if (!m)
-			return gen_error(g, "@cast needs a module outside a probe: @cast(p, \"%s\", "
+			return l2c_gen_error(g, "@cast needs a module outside a probe: @cast(p, \"%s\", "
 					 "\"/path/to/program\")", type);
 		if (find_in_module(m, tag, bare, out)) {
 			*where = m;
 			return 0;
 		}
-		return gen_error(g, "type definition '%s' not found in '%s'", type, di_path(m));
+		return l2c_gen_error(g, "type definition '%s' not found in '%s'", type, di_path(m));
 	}
 	char *list = strdup(modules), *save = NULL;
 	for (char *mod = strtok_r(list, ":", &save); mod; mod = strtok_r(NULL, ":", &save)) {
@@ -243,7 +243,7 @@ int l2c_cast_type(Gen *g, const char *type, const char *modules, Dwarf_Die *out,
 			char *err = NULL;
 			m = di_get(mod, &err);
 			if (!m) {
-				gen_error(g, "cannot read module '%s' for @cast: %s", mod, err);
+				l2c_gen_error(g, "cannot read module '%s' for @cast: %s", mod, err);
 				free(err);
 				free(list);
 				return -1;
@@ -256,7 +256,7 @@ int l2c_cast_type(Gen *g, const char *type, const char *modules, Dwarf_Die *out,
 		}
 	}
 	free(list);
-	return gen_error(g, "type definition '%s' not found in '%s'", type, modules);
+	return l2c_gen_error(g, "type definition '%s' not found in '%s'", type, modules);
 }
 
 /* The unit for "file": the one whose name ends with it and is shortest,
@@ -308,21 +308,21 @@ int l2c_global_var(Gen *g, DiModule *m, const char *spec, Dwarf_Die *out)
 		file = at + 1;
 	}
 	if (!di_dwarf(m))
-		return gen_error(g, "unable to find global '%s' in %s: it has no DWARF "
+		return l2c_gen_error(g, "unable to find global '%s' in %s: it has no DWARF "
 				 "debuginfo", name, di_path(m));
 	di_index(m);
 	if (file) {
 		int cu = pick_cu(m, file);
 		if (cu < 0)
-			return gen_error(g, "unable to find global '%s' in %s: no compile unit "
+			return l2c_gen_error(g, "unable to find global '%s' in %s: no compile unit "
 					 "matches '%s'", name, di_path(m), file);
 		if (global_in_cu(m, cu, name, out))
 			return 0;
-		return gen_error(g, "unable to find global '%s' in %s (compile unit %s)", name,
+		return l2c_gen_error(g, "unable to find global '%s' in %s (compile unit %s)", name,
 				 di_path(m), file);
 	}
 	for (int i = 0; i < m->ncus; i++)
 		if (global_in_cu(m, i, name, out))
 			return 0;
-	return gen_error(g, "unable to find global '%s' in %s", name, di_path(m));
+	return l2c_gen_error(g, "unable to find global '%s' in %s", name, di_path(m));
 }

@@ -37,16 +37,16 @@ static int check_reg(Gen *g, uint64_t reg)
 	if (reg <= 16)
 		return 0;
 	if (reg >= 17 && reg <= 32)
-		return gen_error(g, "the value is in register xmm%d, and floating-point and "
+		return l2c_gen_error(g, "the value is in register xmm%d, and floating-point and "
 				 "vector registers cannot be read", (int)reg - 17);
-	return gen_error(g, "the value is in DWARF register %llu, which cannot be read",
+	return l2c_gen_error(g, "the value is in DWARF register %llu, which cannot be read",
 			 (unsigned long long)reg);
 }
 
 static int push(Eval *e, int t)
 {
 	if (e->sp == STACK_MAX)
-		return gen_error(e->g, "DWARF expression too deep");
+		return l2c_gen_error(e->g, "DWARF expression too deep");
 	e->stack[e->sp++] = t;
 	return 0;
 }
@@ -54,15 +54,15 @@ static int push(Eval *e, int t)
 static int pop(Eval *e, int *t)
 {
 	if (!e->sp)
-		return gen_error(e->g, "malformed DWARF expression (stack underflow)");
+		return l2c_gen_error(e->g, "malformed DWARF expression (stack underflow)");
 	*t = e->stack[--e->sp];
 	return 0;
 }
 
 static int push_const(Eval *e, uint64_t v)
 {
-	int t = gen_temp(e->g);
-	gen_line(e->g, "t[%d] = 0x%llxULL;", t, (unsigned long long)v);
+	int t = l2c_gen_temp(e->g);
+	l2c_gen_line(e->g, "t[%d] = 0x%llxULL;", t, (unsigned long long)v);
 	return push(e, t);
 }
 
@@ -70,8 +70,8 @@ static int reg_temp(Gen *g, uint64_t reg)
 {
 	if (check_reg(g, reg))
 		return -1;
-	int t = gen_temp(g);
-	gen_line(g, "t[%d] = l2c_reg(f, %d); /* %%%s */", t, (int)reg, reg_names[reg]);
+	int t = l2c_gen_temp(g);
+	l2c_gen_line(g, "t[%d] = l2c_reg(f, %d); /* %%%s */", t, (int)reg, reg_names[reg]);
 	return t;
 }
 
@@ -87,7 +87,7 @@ static int as_address(Gen *g, const Ld *ld)
 	case LD_REG:	/* old-style "frame base is %rbp": its value */
 		return reg_temp(g, (uint64_t)ld->reg);
 	default:
-		return gen_error(g, "unsupported frame base or CFA expression");
+		return l2c_gen_error(g, "unsupported frame base or CFA expression");
 	}
 }
 
@@ -115,11 +115,11 @@ static int cfa_temp(Eval *e)
 			return -1;
 		int t = as_address(g, &ld);
 		if (t >= 0)
-			gen_line(g, "/* t[%d] is the CFA at 0x%llx */", t,
+			l2c_gen_line(g, "/* t[%d] is the CFA at 0x%llx */", t,
 				 (unsigned long long)g->pc);
 		return t;
 	}
-	return gen_error(g, "no call frame information for pc 0x%llx (needed for the frame "
+	return l2c_gen_error(g, "no call frame information for pc 0x%llx (needed for the frame "
 			 "base)", (unsigned long long)g->pc);
 }
 
@@ -130,9 +130,9 @@ static int frame_base(Eval *e)
 	Dwarf_Op *ops;
 	size_t n;
 	if (!e->fn || !dwarf_attr_integrate(e->fn, DW_AT_frame_base, &a))
-		return gen_error(g, "DW_OP_fbreg without a frame base");
+		return l2c_gen_error(g, "DW_OP_fbreg without a frame base");
 	if (dwarf_getlocation_addr(&a, g->pc, &ops, &n, 1) <= 0 || !n)
-		return gen_error(g, "the frame base is not available at pc 0x%llx",
+		return l2c_gen_error(g, "the frame base is not available at pc 0x%llx",
 				 (unsigned long long)g->pc);
 	Eval sub = { .g = g, .attr = &a, .fn = NULL, .depth = e->depth + 1 };
 	Ld ld;
@@ -149,7 +149,7 @@ static int tls_address(Eval *e, int off)
 	size_t n;
 	bool program = !di_is_shared(g->m);
 	if (elf_getphdrnum(g->m->elf, &n) != 0)
-		return gen_error(g, "cannot read the program headers for TLS");
+		return l2c_gen_error(g, "cannot read the program headers for TLS");
 	/* A PIE is ET_DYN too: what makes it the program is its interpreter. */
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
@@ -157,7 +157,7 @@ static int tls_address(Eval *e, int off)
 			program = true;
 	}
 	if (!program)
-		return gen_error(g, "thread-local variables of shared libraries cannot be read "
+		return l2c_gen_error(g, "thread-local variables of shared libraries cannot be read "
 				 "(only the main program's)");
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
@@ -165,12 +165,12 @@ static int tls_address(Eval *e, int off)
 			continue;
 		uint64_t align = ph.p_align ? ph.p_align : 1;
 		uint64_t size = (ph.p_memsz + align - 1) / align * align;
-		int t = gen_temp(g);
-		gen_line(g, "t[%d] = l2c_thread_pointer(f) - 0x%llxULL + t[%d];", t,
+		int t = l2c_gen_temp(g);
+		l2c_gen_line(g, "t[%d] = l2c_thread_pointer(f) - 0x%llxULL + t[%d];", t,
 			 (unsigned long long)size, off);
 		return t;
 	}
-	return gen_error(g, "the program has no TLS segment");
+	return l2c_gen_error(g, "the program has no TLS segment");
 }
 
 /* DW_OP_entry_value(DW_OP_regN): at the function's entry, %N itself. */
@@ -182,19 +182,19 @@ static int entry_value(Eval *e, const Dwarf_Op *op)
 	size_t n;
 	if (!e->attr || dwarf_getlocation_attr(e->attr, op, &a) != 0 ||
 	    dwarf_getlocation(&a, &sub, &n) != 0)
-		return gen_error(g, "cannot read a DW_OP_entry_value");
+		return l2c_gen_error(g, "cannot read a DW_OP_entry_value");
 	uint64_t reg;
 	if (n == 1 && sub[0].atom >= DW_OP_reg0 && sub[0].atom <= DW_OP_reg31)
 		reg = sub[0].atom - DW_OP_reg0;
 	else if (n == 1 && sub[0].atom == DW_OP_regx)
 		reg = sub[0].number;
 	else
-		return gen_error(g, "the value is only known at the function's entry "
+		return l2c_gen_error(g, "the value is only known at the function's entry "
 				 "(DW_OP_entry_value), in a form that cannot be read");
 	Dwarf_Die fn;
 	Dwarf_Addr entry;
 	if (!l2c_frame_function(g, &fn) || dwarf_entrypc(&fn, &entry) != 0 || entry != g->pc)
-		return gen_error(g, "the value is only known at the function's entry "
+		return l2c_gen_error(g, "the value is only known at the function's entry "
 				 "(DW_OP_entry_value of %%%s), not at pc 0x%llx",
 				 reg < 17 ? reg_names[reg] : "?", (unsigned long long)g->pc);
 	int t = reg_temp(g, reg);
@@ -215,10 +215,10 @@ static int base_type(Eval *e, uint64_t cu_off, int *size, bool *is_signed)
 		where = &e->g->s->cu;
 	if (!where || !dwarf_diecu(where, &cu, NULL, NULL) ||
 	    !dwarf_offdie(e->g->m->dw, dwarf_dieoffset(&cu) + cu_off, &t))
-		return gen_error(e->g, "cannot read the base type of a typed DWARF operation");
+		return l2c_gen_error(e->g, "cannot read the base type of a typed DWARF operation");
 	(void)a;
 	if (!l2c_int_type(&t, size, is_signed))
-		return gen_error(e->g, "typed DWARF operation on a non-integer type");
+		return l2c_gen_error(e->g, "typed DWARF operation on a non-integer type");
 	return 0;
 }
 
@@ -226,11 +226,11 @@ static int truncate(Eval *e, int t, int size, bool is_signed)
 {
 	if (size >= 8)
 		return t;
-	int r = gen_temp(e->g);
+	int r = l2c_gen_temp(e->g);
 	if (is_signed)
-		gen_line(e->g, "t[%d] = (uint64_t)(int64_t)(int%d_t)t[%d];", r, size * 8, t);
+		l2c_gen_line(e->g, "t[%d] = (uint64_t)(int64_t)(int%d_t)t[%d];", r, size * 8, t);
 	else
-		gen_line(e->g, "t[%d] = (uint64_t)(uint%d_t)t[%d];", r, size * 8, t);
+		l2c_gen_line(e->g, "t[%d] = (uint64_t)(uint%d_t)t[%d];", r, size * 8, t);
 	return r;
 }
 
@@ -239,7 +239,7 @@ static int binop(Eval *e, const char *fmt)
 	int a = -1, b = -1;
 	if (pop(e, &b) || pop(e, &a))
 		return -1;
-	int t = gen_temp(e->g);
+	int t = l2c_gen_temp(e->g);
 	sb_indent(&e->g->body, e->g->depth + 1);
 	sb_printf(&e->g->body, "t[%d] = ", t);
 	sb_printf(&e->g->body, fmt, a, b);
@@ -269,13 +269,13 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 	memset(&cur, 0, sizeof(cur));
 	memset(out, 0, sizeof(*out));
 	if (e->depth > 4)
-		return gen_error(g, "DWARF expression nests too deeply");
+		return l2c_gen_error(g, "DWARF expression nests too deeply");
 	for (size_t i = 0; i < nops; i++) {
 		const Dwarf_Op *op = &ops[i];
 		uint8_t atom = op->atom;
 		int a = -1, b = -1, t = -1;
 		if (have && atom != DW_OP_piece && atom != DW_OP_bit_piece)
-			return gen_error(g, "malformed DWARF expression (operation 0x%x after a "
+			return l2c_gen_error(g, "malformed DWARF expression (operation 0x%x after a "
 					 "register or value location)", atom);
 		if (atom >= DW_OP_lit0 && atom <= DW_OP_lit31) {
 			if (push_const(e, atom - DW_OP_lit0))
@@ -293,8 +293,8 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 		if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31) {
 			if ((t = reg_temp(g, atom - DW_OP_breg0)) < 0)
 				return -1;
-			int r = gen_temp(g);
-			gen_line(g, "t[%d] = t[%d] + (int64_t)%lld;", r, t, (long long)op->number);
+			int r = l2c_gen_temp(g);
+			l2c_gen_line(g, "t[%d] = t[%d] + (int64_t)%lld;", r, t, (long long)op->number);
 			if (push(e, r))
 				return -1;
 			continue;
@@ -303,8 +303,8 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 		case DW_OP_addr:
 			if (!g->module)
 				g->uses_bias = true;
-			t = gen_temp(g);
-			gen_line(g, "t[%d] = %s + 0x%llxULL;", t, g->bias ? g->bias : "f->bias",
+			t = l2c_gen_temp(g);
+			l2c_gen_line(g, "t[%d] = %s + 0x%llxULL;", t, g->bias ? g->bias : "f->bias",
 				 (unsigned long long)op->number);
 			if (push(e, t))
 				return -1;
@@ -318,16 +318,16 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 			Dwarf_Addr x;
 			if (!e->attr || dwarf_getlocation_attr(e->attr, op, &xa) != 0 ||
 			    dwarf_formaddr(&xa, &x) != 0)
-				return gen_error(g, "cannot read an indexed address (DW_OP_addrx)");
+				return l2c_gen_error(g, "cannot read an indexed address (DW_OP_addrx)");
 			bool is_addr = atom == DW_OP_addrx || atom == DW_OP_GNU_addr_index;
 			if (is_addr && !g->module)
 				g->uses_bias = true;
-			t = gen_temp(g);
+			t = l2c_gen_temp(g);
 			if (is_addr)
-				gen_line(g, "t[%d] = %s + 0x%llxULL;", t, g->bias ? g->bias : "f->bias",
+				l2c_gen_line(g, "t[%d] = %s + 0x%llxULL;", t, g->bias ? g->bias : "f->bias",
 					 (unsigned long long)x);
 			else
-				gen_line(g, "t[%d] = 0x%llxULL;", t, (unsigned long long)x);
+				l2c_gen_line(g, "t[%d] = 0x%llxULL;", t, (unsigned long long)x);
 			if (push(e, t))
 				return -1;
 			break;
@@ -348,16 +348,16 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 		case DW_OP_bregx:
 			if ((t = reg_temp(g, op->number)) < 0)
 				return -1;
-			a = gen_temp(g);
-			gen_line(g, "t[%d] = t[%d] + (int64_t)%lld;", a, t, (long long)op->number2);
+			a = l2c_gen_temp(g);
+			l2c_gen_line(g, "t[%d] = t[%d] + (int64_t)%lld;", a, t, (long long)op->number2);
 			if (push(e, a))
 				return -1;
 			break;
 		case DW_OP_fbreg:
 			if ((t = frame_base(e)) < 0)
 				return -1;
-			a = gen_temp(g);
-			gen_line(g, "t[%d] = t[%d] + (int64_t)%lld;", a, t, (long long)op->number);
+			a = l2c_gen_temp(g);
+			l2c_gen_line(g, "t[%d] = t[%d] + (int64_t)%lld;", a, t, (long long)op->number);
 			if (push(e, a))
 				return -1;
 			break;
@@ -367,7 +367,7 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 			break;
 		case DW_OP_dup:
 			if (!e->sp)
-				return gen_error(g, "malformed DWARF expression (dup)");
+				return l2c_gen_error(g, "malformed DWARF expression (dup)");
 			if (push(e, e->stack[e->sp - 1]))
 				return -1;
 			break;
@@ -377,23 +377,23 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 			break;
 		case DW_OP_over:
 			if (e->sp < 2 || push(e, e->stack[e->sp - 2]))
-				return gen_error(g, "malformed DWARF expression (over)");
+				return l2c_gen_error(g, "malformed DWARF expression (over)");
 			break;
 		case DW_OP_pick:
 			if (op->number >= (uint64_t)e->sp ||
 			    push(e, e->stack[e->sp - 1 - (int)op->number]))
-				return gen_error(g, "malformed DWARF expression (pick)");
+				return l2c_gen_error(g, "malformed DWARF expression (pick)");
 			break;
 		case DW_OP_swap:
 			if (e->sp < 2)
-				return gen_error(g, "malformed DWARF expression (swap)");
+				return l2c_gen_error(g, "malformed DWARF expression (swap)");
 			t = e->stack[e->sp - 1];
 			e->stack[e->sp - 1] = e->stack[e->sp - 2];
 			e->stack[e->sp - 2] = t;
 			break;
 		case DW_OP_rot:
 			if (e->sp < 3)
-				return gen_error(g, "malformed DWARF expression (rot)");
+				return l2c_gen_error(g, "malformed DWARF expression (rot)");
 			t = e->stack[e->sp - 1];
 			e->stack[e->sp - 1] = e->stack[e->sp - 2];
 			e->stack[e->sp - 2] = e->stack[e->sp - 3];
@@ -408,14 +408,14 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 			if (atom != DW_OP_deref)
 				size = (int)op->number;
 			if (size < 1 || size > 8)
-				return gen_error(g, "unsupported DW_OP_deref_size %d", size);
+				return l2c_gen_error(g, "unsupported DW_OP_deref_size %d", size);
 			if ((atom == DW_OP_deref_type || atom == DW_OP_GNU_deref_type) &&
 			    base_type(e, op->number2, &b, &sgn))
 				return -1;
 			if (pop(e, &a))
 				return -1;
-			t = gen_temp(g);
-			gen_check(g, "l2c_read_uint(f, t[%d], %d, &t[%d])", a, size, t);
+			t = l2c_gen_temp(g);
+			l2c_gen_check(g, "l2c_read_uint(f, t[%d], %d, &t[%d])", a, size, t);
 			if (sgn)
 				t = truncate(e, t, size, true);
 			if (push(e, t))
@@ -425,8 +425,8 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 		case DW_OP_abs:
 			if (pop(e, &a))
 				return -1;
-			t = gen_temp(g);
-			gen_line(g, "t[%d] = (int64_t)t[%d] < 0 ? -t[%d] : t[%d];", t, a, a, a);
+			t = l2c_gen_temp(g);
+			l2c_gen_line(g, "t[%d] = (int64_t)t[%d] < 0 ? -t[%d] : t[%d];", t, a, a, a);
 			if (push(e, t))
 				return -1;
 			break;
@@ -434,16 +434,16 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 		case DW_OP_not:
 			if (pop(e, &a))
 				return -1;
-			t = gen_temp(g);
-			gen_line(g, "t[%d] = %ct[%d];", t, atom == DW_OP_neg ? '-' : '~', a);
+			t = l2c_gen_temp(g);
+			l2c_gen_line(g, "t[%d] = %ct[%d];", t, atom == DW_OP_neg ? '-' : '~', a);
 			if (push(e, t))
 				return -1;
 			break;
 		case DW_OP_plus_uconst:
 			if (pop(e, &a))
 				return -1;
-			t = gen_temp(g);
-			gen_line(g, "t[%d] = t[%d] + 0x%llxULL;", t, a, (unsigned long long)op->number);
+			t = l2c_gen_temp(g);
+			l2c_gen_line(g, "t[%d] = t[%d] + 0x%llxULL;", t, a, (unsigned long long)op->number);
 			if (push(e, t))
 				return -1;
 			break;
@@ -468,8 +468,8 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 		case DW_OP_div:
 		case DW_OP_mod:
 			if (e->sp < 2)
-				return gen_error(g, "malformed DWARF expression (div)");
-			gen_check(g, "t[%d] == 0 && l2c_fail(f, \"division by zero in a DWARF "
+				return l2c_gen_error(g, "malformed DWARF expression (div)");
+			l2c_gen_check(g, "t[%d] == 0 && l2c_fail(f, \"division by zero in a DWARF "
 				  "expression\")", e->stack[e->sp - 1]);
 			if (binop(e, atom == DW_OP_div ? "(uint64_t)((int64_t)t[%d] / (int64_t)t[%d])"
 						       : "t[%d] %% t[%d]"))
@@ -487,7 +487,7 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 		case DW_OP_implicit_value: {
 			Dwarf_Block blk;
 			if (!e->attr || dwarf_getlocation_implicit_value(e->attr, op, &blk) != 0)
-				return gen_error(g, "cannot read a DW_OP_implicit_value");
+				return l2c_gen_error(g, "cannot read a DW_OP_implicit_value");
 			cur.kind = LD_CONST;
 			cur.bytes = blk.data;
 			cur.nbytes = blk.length;
@@ -544,20 +544,20 @@ static int translate_ops(Eval *e, const Dwarf_Op *ops, size_t nops, Ld *out)
 		}
 		case DW_OP_implicit_pointer:
 		case DW_OP_GNU_implicit_pointer:
-			return gen_error(g, "the pointer was optimised out (only what it points to "
+			return l2c_gen_error(g, "the pointer was optimised out (only what it points to "
 					 "is described)");
 		case DW_OP_bit_piece:
-			return gen_error(g, "DW_OP_bit_piece locations are not supported");
+			return l2c_gen_error(g, "DW_OP_bit_piece locations are not supported");
 		case DW_OP_bra:
 		case DW_OP_skip:
-			return gen_error(g, "DWARF expressions with branches are not supported");
+			return l2c_gen_error(g, "DWARF expressions with branches are not supported");
 		default:
-			return gen_error(g, "unsupported DWARF operation 0x%x", atom);
+			return l2c_gen_error(g, "unsupported DWARF operation 0x%x", atom);
 		}
 	}
 	if (npieces) {
 		if (have || e->sp)
-			return gen_error(g, "malformed DWARF expression (trailing after pieces)");
+			return l2c_gen_error(g, "malformed DWARF expression (trailing after pieces)");
 		out->kind = LD_PIECES;
 		out->pieces = pieces;
 		out->npieces = npieces;
@@ -641,10 +641,10 @@ int l2c_var_location(Gen *g, Dwarf_Die *var, Ld *out, char **alts)
 		int form = dwarf_whatform(&a);
 		if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
 			if (dwarf_formsdata(&a, &sv) != 0)
-				return gen_error(g, "cannot read the constant value of '%s'", name);
+				return l2c_gen_error(g, "cannot read the constant value of '%s'", name);
 			u = (Dwarf_Word)sv;
 		} else if (dwarf_formudata(&a, &u) != 0) {
-			return gen_error(g, "cannot read the constant value of '%s'", name);
+			return l2c_gen_error(g, "cannot read the constant value of '%s'", name);
 		}
 		memcpy(bytes, &u, 8);
 		out->bytes = bytes;
@@ -652,16 +652,16 @@ int l2c_var_location(Gen *g, Dwarf_Die *var, Ld *out, char **alts)
 		return 0;
 	}
 	if (!dwarf_attr(var, DW_AT_location, &a))
-		return gen_error(g, "failed to retrieve location attribute for '%s' [man "
+		return l2c_gen_error(g, "failed to retrieve location attribute for '%s' [man "
 				 "error::dwarf] (it was optimised out)", name);
 	Dwarf_Op *expr;
 	size_t len;
 	int n = dwarf_getlocation_addr(&a, g->pc, &expr, &len, 1);
 	if (n < 0)
-		return gen_error(g, "cannot read the location of '%s': %s", name, dwarf_errmsg(-1));
+		return l2c_gen_error(g, "cannot read the location of '%s': %s", name, dwarf_errmsg(-1));
 	if (n == 0) {
 		*alts = alternatives(&a);
-		return gen_error(g, "not accessible at this address (pc: %#llx) [man "
+		return l2c_gen_error(g, "not accessible at this address (pc: %#llx) [man "
 				 "error::dwarf]", (unsigned long long)g->pc);
 	}
 	if (!len) {
@@ -686,19 +686,19 @@ int l2c_load(Gen *g, const Ld *ld, uint64_t off, unsigned size)
 {
 	int t, v;
 	if (size < 1 || size > 8)
-		return gen_error(g, "cannot read %u bytes as one value", size);
+		return l2c_gen_error(g, "cannot read %u bytes as one value", size);
 	switch (ld->kind) {
 	case LD_NONE:
-		return gen_error(g, "the value was optimised out");
+		return l2c_gen_error(g, "the value was optimised out");
 	case LD_MEM:
-		t = gen_temp(g);
-		gen_check(g, "l2c_read_uint(f, t[%d] + %llu, %u, &t[%d])", ld->t,
+		t = l2c_gen_temp(g);
+		l2c_gen_check(g, "l2c_read_uint(f, t[%d] + %llu, %u, &t[%d])", ld->t,
 			  (unsigned long long)off, size, t);
 		return t;
 	case LD_REG:
 	case LD_VALUE:
 		if (off + size > 8)
-			return gen_error(g, "reading past the end of a %s", ld->kind == LD_REG ?
+			return l2c_gen_error(g, "reading past the end of a %s", ld->kind == LD_REG ?
 					 "register" : "computed value");
 		if (ld->kind == LD_REG) {
 			if ((v = reg_temp(g, (uint64_t)ld->reg)) < 0)
@@ -706,19 +706,19 @@ int l2c_load(Gen *g, const Ld *ld, uint64_t off, unsigned size)
 		} else {
 			v = ld->t;
 		}
-		t = gen_temp(g);
+		t = l2c_gen_temp(g);
 		if (size == 8)
-			gen_line(g, "t[%d] = t[%d];", t, v);
+			l2c_gen_line(g, "t[%d] = t[%d];", t, v);
 		else
-			gen_line(g, "t[%d] = (t[%d] >> %u) & %s;", t, v, (unsigned)off * 8, mask(size));
+			l2c_gen_line(g, "t[%d] = (t[%d] >> %u) & %s;", t, v, (unsigned)off * 8, mask(size));
 		return t;
 	case LD_CONST: {
 		uint64_t x = 0;
 		if (off + size > ld->nbytes)
-			return gen_error(g, "reading past the end of a constant value");
+			return l2c_gen_error(g, "reading past the end of a constant value");
 		memcpy(&x, ld->bytes + off, size);
-		t = gen_temp(g);
-		gen_line(g, "t[%d] = 0x%llxULL;", t, (unsigned long long)x);
+		t = l2c_gen_temp(g);
+		l2c_gen_line(g, "t[%d] = 0x%llxULL;", t, (unsigned long long)x);
 		return t;
 	}
 	case LD_PIECES: {
@@ -737,15 +737,15 @@ int l2c_load(Gen *g, const Ld *ld, uint64_t off, unsigned size)
 			if (part < 0)
 				return -1;
 			if (acc < 0) {
-				acc = gen_temp(g);
-				gen_line(g, "t[%d] = 0;", acc);
+				acc = l2c_gen_temp(g);
+				l2c_gen_line(g, "t[%d] = 0;", acc);
 			}
-			gen_line(g, "t[%d] |= t[%d] << %u;", acc, part, (unsigned)(lo - off) * 8);
+			l2c_gen_line(g, "t[%d] |= t[%d] << %u;", acc, part, (unsigned)(lo - off) * 8);
 		}
 		if (acc < 0)
-			return gen_error(g, "the value is not in any piece of its location");
+			return l2c_gen_error(g, "the value is not in any piece of its location");
 		return acc;
 	}
 	}
-	return gen_error(g, "bad location");
+	return l2c_gen_error(g, "bad location");
 }

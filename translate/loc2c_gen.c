@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int gen_error(Gen *g, const char *fmt, ...)
+int l2c_gen_error(Gen *g, const char *fmt, ...)
 {
 	if (!g->err) {
 		va_list ap;
@@ -17,7 +17,7 @@ int gen_error(Gen *g, const char *fmt, ...)
 	return -1;
 }
 
-void gen_line(Gen *g, const char *fmt, ...)
+void l2c_gen_line(Gen *g, const char *fmt, ...)
 {
 	va_list ap;
 	sb_indent(&g->body, g->depth + 1);
@@ -27,7 +27,7 @@ void gen_line(Gen *g, const char *fmt, ...)
 	sb_putc(&g->body, '\n');
 }
 
-void gen_check(Gen *g, const char *fmt, ...)
+void l2c_gen_check(Gen *g, const char *fmt, ...)
 {
 	va_list ap;
 	sb_indent(&g->body, g->depth + 1);
@@ -40,7 +40,7 @@ void gen_check(Gen *g, const char *fmt, ...)
 	sb_printf(&g->body, "%s;\n", g->fail);
 }
 
-int gen_temp(Gen *g)
+int l2c_gen_temp(Gen *g)
 {
 	return g->ntemps++;
 }

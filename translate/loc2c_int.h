@@ -75,13 +75,13 @@ typedef struct Gen {
 } Gen;
 
 __attribute__((format(printf, 2, 3)))
-int gen_error(Gen *g, const char *fmt, ...);
+int l2c_gen_error(Gen *g, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
-void gen_line(Gen *g, const char *fmt, ...);
-int gen_temp(Gen *g);
+void l2c_gen_line(Gen *g, const char *fmt, ...);
+int l2c_gen_temp(Gen *g);
 /* Emits "if (CALL) FAIL;" with the current failure action. */
 __attribute__((format(printf, 2, 3)))
-void gen_check(Gen *g, const char *fmt, ...);
+void l2c_gen_check(Gen *g, const char *fmt, ...);
 
 /* Where a value is, as a DWARF location expression described it. */
 typedef enum LdKind {

@@ -24,7 +24,7 @@ static void text(Gen *g, const char *s)
 		return;
 	StrBuf q = { 0 };
 	sb_put_quoted(&q, s, strlen(s));
-	gen_line(g, "l2c_puts(o, %s);", sb_str(&q));
+	l2c_gen_line(g, "l2c_puts(o, %s);", sb_str(&q));
 	sb_free(&q);
 }
 
@@ -38,8 +38,8 @@ static bool char_type(Dwarf_Die *type)
 static int protect_begin(Gen *g, const char **saved)
 {
 	int label = g->nlabels++;
-	int pos = gen_temp(g);
-	gen_line(g, "t[%d] = o->len;", pos);
+	int pos = l2c_gen_temp(g);
+	l2c_gen_line(g, "t[%d] = o->len;", pos);
 	*saved = g->fail;
 	char *fail = arena_alloc(&g->m->arena, 32);
 	snprintf(fail, 32, "goto l2c_fb%d", label);
@@ -51,13 +51,13 @@ static void protect_end(Gen *g, int token, const char *saved, int p)
 {
 	int label = token & 0xffff, pos = token >> 16;
 	g->fail = saved;
-	gen_line(g, "goto l2c_fb%d_done;", label);
+	l2c_gen_line(g, "goto l2c_fb%d_done;", label);
 	sb_printf(&g->body, "l2c_fb%d:\n", label);
-	gen_line(g, "f->err = NULL;");
-	gen_line(g, "l2c_rewind(o, (size_t)t[%d]);", pos);
-	gen_line(g, "l2c_hex(o, t[%d]);", p);
+	l2c_gen_line(g, "f->err = NULL;");
+	l2c_gen_line(g, "l2c_rewind(o, (size_t)t[%d]);", pos);
+	l2c_gen_line(g, "l2c_hex(o, t[%d]);", p);
 	sb_printf(&g->body, "l2c_fb%d_done:\n", label);
-	gen_line(g, ";");
+	l2c_gen_line(g, ";");
 }
 
 static int print(Gen *g, Val *v, int level, bool deep, int depth, const char *what);
@@ -70,17 +70,17 @@ static int print_number(Gen *g, Val *v, Dwarf_Die *t, const char *what)
 	if (r < 0)
 		return -1;
 	if (!v->bit_size && l2c_is_char(t))
-		gen_line(g, "l2c_char(o, t[%d]);", r);
+		l2c_gen_line(g, "l2c_char(o, t[%d]);", r);
 	else if (l2c_int_type(t, &size, &sgn) && !sgn && dwarf_tag(t) != DW_TAG_base_type)
-		gen_line(g, "l2c_udec(o, t[%d]);", r);	/* unsigned enum */
+		l2c_gen_line(g, "l2c_udec(o, t[%d]);", r);	/* unsigned enum */
 	else if (l2c_int_type(t, &size, &sgn) && !sgn) {
 		Dwarf_Attribute a;
 		Dwarf_Word enc = 0;
 		dwarf_formudata(dwarf_attr(t, DW_AT_encoding, &a), &enc);
-		gen_line(g, enc == DW_ATE_boolean ? "l2c_dec(o, (int64_t)t[%d]);" :
+		l2c_gen_line(g, enc == DW_ATE_boolean ? "l2c_dec(o, (int64_t)t[%d]);" :
 			    "l2c_udec(o, t[%d]);", r);
 	} else
-		gen_line(g, "l2c_dec(o, (int64_t)t[%d]);", r);
+		l2c_gen_line(g, "l2c_dec(o, (int64_t)t[%d]);", r);
 	return 0;
 }
 
@@ -151,17 +151,17 @@ static int print(Gen *g, Val *v, int level, bool deep, int depth, const char *wh
 		if (p < 0)
 			return -1;
 		if (has && char_type(&pointee)) {
-			gen_line(g, "l2c_string_at(f, o, t[%d], 0);", p);
+			l2c_gen_line(g, "l2c_string_at(f, o, t[%d], 0);", p);
 			return 0;
 		}
 		if (has && l2c_peel(&pointee, &pp) && dwarf_tag(&pp) == DW_TAG_subroutine_type) {
 			if (!level)
 				text(g, "<function>:");
-			gen_line(g, "l2c_hex(o, t[%d]);", p);
+			l2c_gen_line(g, "l2c_hex(o, t[%d]);", p);
 			return 0;
 		}
 		if (level || !has || !l2c_peel(&pointee, &pp)) {
-			gen_line(g, "l2c_hex(o, t[%d]);", p);
+			l2c_gen_line(g, "l2c_hex(o, t[%d]);", p);
 			return 0;
 		}
 		/* On its own, a pointer shows what it points to. */
@@ -201,7 +201,7 @@ static int print(Gen *g, Val *v, int level, bool deep, int depth, const char *wh
 			int a = l2c_address(g, v, what);
 			if (a < 0)
 				return -1;
-			gen_line(g, "l2c_string_at(f, o, t[%d], %llu);", a,
+			l2c_gen_line(g, "l2c_string_at(f, o, t[%d], %llu);", a,
 				 (unsigned long long)size64);
 			return 0;
 		}
@@ -262,7 +262,7 @@ static int plain(Gen *g, Val *v, const char *what)
 	int r = l2c_fetch(g, v, what);
 	if (r < 0)
 		return -1;
-	gen_line(g, "l2c_hex(o, t[%d]);", r);
+	l2c_gen_line(g, "l2c_hex(o, t[%d]);", r);
 	return 0;
 }
 
@@ -303,7 +303,7 @@ int l2c_pretty_vars(Gen *g, L2cScope *s, const char *which, bool pretty, bool de
 	if (!strcmp(which, "$$return")) {
 		Dwarf_Die fn, rt;
 		if (!s->is_return)
-			return gen_error(g, "$$return is only available in .return probes");
+			return l2c_gen_error(g, "$$return is only available in .return probes");
 		if (!l2c_scope_func_die(s, &fn) || !l2c_die_type(&fn, &rt))
 			return 0;	/* a void function: "" */
 		const Dwarf_Op *ops;

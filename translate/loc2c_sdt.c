@@ -9,11 +9,11 @@ static int value(Gen *g, int t, int size, bool sgn)
 {
 	if (size == 8)
 		return t;
-	int r = gen_temp(g);
+	int r = l2c_gen_temp(g);
 	if (sgn)
-		gen_line(g, "t[%d] = (uint64_t)(int64_t)(int%d_t)t[%d];", r, size * 8, t);
+		l2c_gen_line(g, "t[%d] = (uint64_t)(int64_t)(int%d_t)t[%d];", r, size * 8, t);
 	else
-		gen_line(g, "t[%d] = (uint64_t)(uint%d_t)t[%d];", r, size * 8, t);
+		l2c_gen_line(g, "t[%d] = (uint64_t)(uint%d_t)t[%d];", r, size * 8, t);
 	return r;
 }
 
@@ -30,20 +30,20 @@ int l2c_sdt_arg(DiModule *m, const DiMark *mk, int n, const char *fn, L2cAccess 
 	}
 	const DiSdtArg *a = &mk->arg[n - 1];
 	Gen g = { .m = m, .pc = mk->addr, .fail = "return -1" };
-	int t = gen_temp(&g);
-	gen_line(&g, "/* $arg%d: %s */", n, a->text);
+	int t = l2c_gen_temp(&g);
+	l2c_gen_line(&g, "/* $arg%d: %s */", n, a->text);
 	switch (a->kind) {
 	case DI_SDT_CONST:
 		if (a->symbol) {
 			g.uses_bias = true;
-			gen_line(&g, "t[%d] = f->bias + 0x%llxULL + (uint64_t)%lldLL;", t,
+			l2c_gen_line(&g, "t[%d] = f->bias + 0x%llxULL + (uint64_t)%lldLL;", t,
 				 (unsigned long long)a->symbol_addr, (long long)a->value);
 		} else {
-			gen_line(&g, "t[%d] = (uint64_t)%lldLL;", t, (long long)a->value);
+			l2c_gen_line(&g, "t[%d] = (uint64_t)%lldLL;", t, (long long)a->value);
 		}
 		break;
 	case DI_SDT_REG:
-		gen_line(&g, "t[%d] = l2c_reg(f, %d) >> %d;", t, a->reg, a->reg_shift);
+		l2c_gen_line(&g, "t[%d] = l2c_reg(f, %d) >> %d;", t, a->reg, a->reg_shift);
 		break;
 	case DI_SDT_MEM: {
 		if (a->reg == DI_SDT_RIP && !a->symbol) {
@@ -51,18 +51,18 @@ int l2c_sdt_arg(DiModule *m, const DiMark *mk, int n, const char *fn, L2cAccess 
 						 "without a symbol", a->text, mk->provider, mk->name);
 			return -1;
 		}
-		gen_line(&g, "t[%d] = (uint64_t)%lldLL;", t, (long long)a->value);
+		l2c_gen_line(&g, "t[%d] = (uint64_t)%lldLL;", t, (long long)a->value);
 		if (a->symbol) {
 			g.uses_bias = true;
-			gen_line(&g, "t[%d] += f->bias + 0x%llxULL;", t,
+			l2c_gen_line(&g, "t[%d] += f->bias + 0x%llxULL;", t,
 				 (unsigned long long)a->symbol_addr);
 		}
 		if (a->reg >= 0 && a->reg != DI_SDT_RIP)
-			gen_line(&g, "t[%d] += l2c_reg(f, %d);", t, a->reg);
+			l2c_gen_line(&g, "t[%d] += l2c_reg(f, %d);", t, a->reg);
 		if (a->index >= 0)
-			gen_line(&g, "t[%d] += l2c_reg(f, %d) * %d;", t, a->index, a->scale);
-		int v = gen_temp(&g);
-		gen_check(&g, "l2c_read_uint(f, t[%d], %d, &t[%d])", t, a->size, v);
+			l2c_gen_line(&g, "t[%d] += l2c_reg(f, %d) * %d;", t, a->index, a->scale);
+		int v = l2c_gen_temp(&g);
+		l2c_gen_check(&g, "l2c_read_uint(f, t[%d], %d, &t[%d])", t, a->size, v);
 		t = v;
 		break;
 	}

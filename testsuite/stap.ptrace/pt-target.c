@@ -365,9 +365,16 @@ static void do_stopcont(int sig)
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
+		/* A group of its own whose parent (us) is in another group of
+		 * the session is not orphaned, so SIGTSTP stops it even when
+		 * the tests run without a terminal (POSIX discards SIGTSTP for
+		 * orphaned groups). */
+		setpgid(0, 0);
 		raise(sig);
 		_exit(read(go[0], &s, 1) == 1 ? 3 : 4);
 	}
+	/* Never hang a test run: a child that did not stop fails instead. */
+	alarm(60);
 	if (waitpid(pid, &st, WUNTRACED) < 0)
 		die("waitpid");
 	if (WIFSTOPPED(st))

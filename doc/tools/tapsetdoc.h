@@ -77,11 +77,13 @@ typedef struct Vec {
 	int n, cap;
 } Vec;
 void vec_add(Vec *vec, void *p);
+/* Keeps p reachable until exit (so leak checkers stay quiet about data
+ * that lives as long as the run anyway). */
+void td_keep(void *p);
 
 /* ---- errors (tapsetdoc.c) ---- */
 __attribute__((format(printf, 3, 4)))
 void td_error(const char *file, unsigned line, const char *fmt, ...);
-int td_error_count(void);
 char *td_strdup(const char *s);
 char *td_strndup(const char *s, size_t n);
 __attribute__((format(printf, 1, 2)))

@@ -320,15 +320,18 @@ static void finish_item(Reader *r, Item *it)
 		add_block(&doc->returns, &doc->nreturns, BK_PARA, it->text, it->line);
 		it->text = NULL;
 	} else if (it->tag == TAG_SINCE) {
-		if (doc->since)
+		if (doc->since) {
 			bad(r, it->line, "'Since:' is given twice");
-		else if (*it->text && !version_syntax(it->text))
-			bad(r, it->line, "'Since: %s' is not a version such as 0.1", it->text);
-		else if (*it->text && !td_version_le(it->text, r->version))
-			bad(r, it->line, "'Since: %s' is later than this version, %s", it->text,
-			    r->version);
-		doc->since = it->text;
-		it->text = NULL;
+		} else {
+			if (*it->text && !version_syntax(it->text))
+				bad(r, it->line, "'Since: %s' is not a version such as 0.1",
+				    it->text);
+			else if (*it->text && !td_version_le(it->text, r->version))
+				bad(r, it->line, "'Since: %s' is later than this version, %s",
+				    it->text, r->version);
+			doc->since = it->text;
+			it->text = NULL;
+		}
 	} else {
 		if (doc->see_line)
 			bad(r, it->line, "'See also:' is given twice");
@@ -499,6 +502,17 @@ static void check_against_decl(Reader *r)
 			bad(r, d->line, "'Returns:' is given, but the function declares no return "
 			    "type (%s:long or %s:string)", d->names[0], d->names[0]);
 	} else {
+		/* A page is named after the alias: a dotted name, as SystemTap's
+		 * aliases are (syscall.open, process.exec). */
+		for (int k = 0; k < d->nnames; k++) {
+			const char *n = d->names[k];
+			bool ok = *n && *n != '.' && n[strlen(n) - 1] != '.' && !strstr(n, "..");
+			for (const char *p = n; *p && ok; p++)
+				ok = isalnum((unsigned char)*p) || *p == '_' || *p == '.';
+			if (!ok)
+				bad(r, d->line, "'%s' is not a dotted name (NAME.NAME...), so it "
+				    "cannot have a page", n);
+		}
 		for (int a = 0; a < doc->nargs; a++) {
 			bool found = false;
 			for (int k = 0; k < d->nassigned && !found; k++)
@@ -542,7 +556,9 @@ Doc *td_parse_doc(const Decl *d, const char *version)
 		free(r.lines[i].text);
 	free(r.lines);
 	free(what);
-	if (r.bad)
+	if (r.bad) {
+		td_keep(r.doc);
 		return NULL;
+	}
 	return r.doc;
 }

@@ -181,7 +181,8 @@ void td_build_pages(Vec *decls, Vec *pages)
 					add_unique(&pg->others, &pg->nothers, d->names[j]);
 		}
 	}
-	qsort(pages->v, (size_t)pages->n, sizeof(void *), cmp_pages);
+	if (pages->n)
+		qsort(pages->v, (size_t)pages->n, sizeof(void *), cmp_pages);
 	for (int i = 0; i < pages->n; i++) {
 		Page *pg = pages->v[i];
 		qsort(pg->defs.v, (size_t)pg->defs.n, sizeof(void *), cmp_defs);

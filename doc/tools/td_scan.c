@@ -69,33 +69,37 @@ static bool opens_doc(const char *p, const char *end)
 	       (p[3] == ' ' || p[3] == '\t' || p[3] == '\n' || p[3] == '\r');
 }
 
-/* The comments between from and to (a gap holds nothing else). */
-static int gap_comments(const Scan *s, uint32_t from, uint32_t to, Comment *out, int max)
+/* The comments between from and to (a gap holds nothing else), into *out
+ * (malloc'ed); returns how many. */
+static int gap_comments(const Scan *s, uint32_t from, uint32_t to, Comment **out)
 {
 	const char *text = s->src->text, *p = text + from, *end = text + to;
 	int n = 0;
+	*out = NULL;
 	while (p < end) {
+		Comment c;
 		if (*p == '#' || (*p == '/' && p + 1 < end && p[1] == '/')) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			Comment c = { (uint32_t)(p - text), (uint32_t)((nl ? nl : end) - text), false };
-			if (n < max)
-				out[n] = c;
-			n++;
+			c = (Comment){ (uint32_t)(p - text), (uint32_t)((nl ? nl : end) - text), false };
 			p = nl ? nl + 1 : end;
 		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
 			const char *q = p + 2;
 			while (q + 1 < end && !(q[0] == '*' && q[1] == '/'))
 				q++;
-			Comment c = { (uint32_t)(p - text), (uint32_t)(q + 2 - text), opens_doc(p, end) };
-			if (n < max)
-				out[n] = c;
-			n++;
+			c = (Comment){ (uint32_t)(p - text), (uint32_t)(q + 2 - text), opens_doc(p, end) };
 			p = q + 2;
 		} else {
 			p++;
+			continue;
 		}
+		*out = realloc(*out, sizeof(Comment) * (size_t)(n + 1));
+		if (!*out) {
+			fputs("tapsetdoc: out of memory\n", stderr);
+			exit(2);
+		}
+		(*out)[n++] = c;
 	}
-	return n < max ? n : max;
+	return n;
 }
 
 static void orphan(Scan *s, const Comment *c, const char *why)
@@ -103,28 +107,31 @@ static void orphan(Scan *s, const Comment *c, const char *why)
 	td_error(s->path, line_of(s, c->start), "doc comment documents nothing: %s", why);
 }
 
-/* The doc comment that documents token i, if any; every other doc comment
- * in the gap before it is an error.  documents says whether token i starts
- * something a doc comment may document. */
-static const Comment *doc_before(Scan *s, int i, bool documents, Comment *buf, int max)
+/* The doc comment that documents token i, if any, into *doc; every other
+ * doc comment in the gap before it is an error.  documents says whether
+ * token i starts something a doc comment may document. */
+static bool doc_before(Scan *s, int i, bool documents, Comment *doc)
 {
 	uint32_t from = 0;
 	if (i > 0) {
 		const Token *p = tok(s, i - 1);
 		from = p->loc.off + p->len;
 	}
-	int n = gap_comments(s, from, tok(s, i)->loc.off, buf, max);
+	Comment *c;
+	int n = gap_comments(s, from, tok(s, i)->loc.off, &c);
+	bool found = false;
 	for (int k = 0; k < n; k++) {
-		if (!buf[k].doc)
+		if (!c[k].doc)
 			continue;
 		if (k + 1 < n)
-			orphan(s, &buf[k], "another comment follows it");
+			orphan(s, &c[k], "another comment follows it");
 		else if (!documents)
-			orphan(s, &buf[k], "it is not followed by a function or probe alias");
+			orphan(s, &c[k], "it is not followed by a function or probe alias");
 		else
-			return &buf[k];
+			*doc = c[k], found = true;
 	}
-	return NULL;
+	free(c);
+	return found;
 }
 
 /* ---- skipping ---- */
@@ -203,8 +210,11 @@ static Decl *decl_new(Scan *s, DeclKind kind, int at, const Comment *doc)
 	return d;
 }
 
-static bool cannot_read(Scan *s, int at, const char *what)
+/* The declaration being read is given up (kept only for leak checkers). */
+static bool cannot_read(Scan *s, int at, const char *what, Decl *d)
 {
+	if (d)
+		td_keep(d);
 	td_error(s->path, line_of(s, tok(s, at)->loc.off),
 		 "cannot read this %s declaration (stap -p1 shows why)", what);
 	return false;
@@ -226,7 +236,7 @@ static bool read_function(Scan *s, int start, bool is_private, const Comment *do
 {
 	s->i = start + 1;
 	if (!is_name(s, s->i))
-		return cannot_read(s, start, "function");
+		return cannot_read(s, start, "function", NULL);
 	Decl *d = decl_new(s, DK_FUNCTION, start, doc);
 	d->names = malloc(sizeof(char *));
 	d->names[0] = td_strdup(tok(s, s->i)->str);
@@ -235,11 +245,11 @@ static bool read_function(Scan *s, int start, bool is_private, const Comment *do
 	s->i++;
 	d->ret_type = type_after_colon(s);
 	if (!is_op(s, s->i, OP_LPAREN))
-		return cannot_read(s, start, "function");
+		return cannot_read(s, start, "function", d);
 	s->i++;
 	while (!is_op(s, s->i, OP_RPAREN)) {
 		if (!is_name(s, s->i))
-			return cannot_read(s, start, "function");
+			return cannot_read(s, start, "function", d);
 		d->params = realloc(d->params, sizeof(Param) * (size_t)(d->nparams + 1));
 		Param *p = &d->params[d->nparams++];
 		p->name = td_strdup(tok(s, s->i)->str);
@@ -248,7 +258,7 @@ static bool read_function(Scan *s, int start, bool is_private, const Comment *do
 		if (is_op(s, s->i, OP_COMMA))
 			s->i++;
 		else if (!is_op(s, s->i, OP_RPAREN))
-			return cannot_read(s, start, "function");
+			return cannot_read(s, start, "function", d);
 	}
 	s->i++;
 	if (is_op(s, s->i, OP_COLON)) {
@@ -256,7 +266,7 @@ static bool read_function(Scan *s, int start, bool is_private, const Comment *do
 		if (is_op(s, s->i, OP_MINUS))
 			s->i++;
 		if (tok(s, s->i)->kind != TK_NUMBER)
-			return cannot_read(s, start, "function");
+			return cannot_read(s, start, "function", d);
 		s->i++;
 	}
 	if (tok(s, s->i)->kind == TK_EMBEDDED)
@@ -264,7 +274,7 @@ static bool read_function(Scan *s, int start, bool is_private, const Comment *do
 	else if (is_op(s, s->i, OP_LBRACE))
 		s->i = skip_braces(s, s->i);
 	else
-		return cannot_read(s, start, "function");
+		return cannot_read(s, start, "function", d);
 	vec_add(s->decls, d);
 	return true;
 }
@@ -348,7 +358,7 @@ static bool read_probe(Scan *s, int start, const Comment *doc)
 			if (k < eq && !is_op(s, k, OP_COMMA))
 				continue;
 			if (k == from)
-				return cannot_read(s, start, "probe alias");
+				return cannot_read(s, start, "probe alias", d);
 			d->names = realloc(d->names, sizeof(char *) * (size_t)(d->nnames + 1));
 			d->names[d->nnames++] = point_text(s, from, k);
 			from = k + 1;
@@ -375,7 +385,7 @@ static bool read_probe(Scan *s, int start, const Comment *doc)
 		orphan(s, &c, "a probe that is not an alias gets no page");
 	}
 	if (!is_op(s, i, OP_LBRACE))
-		return d ? cannot_read(s, start, "probe alias") : true;
+		return d ? cannot_read(s, start, "probe alias", d) : true;
 	int body = i;
 	i = skip_braces(s, i);
 	if (d)
@@ -396,7 +406,6 @@ static bool read_probe(Scan *s, int start, const Comment *doc)
 
 static void scan_top(Scan *s)
 {
-	Comment buf[64];
 	s->i = 0;
 	while (s->i < s->n - 1) {
 		int i = s->i;
@@ -404,7 +413,8 @@ static void scan_top(Scan *s)
 		bool is_fn = tok_is_kw(t, KW_FUNCTION);
 		bool is_priv_fn = tok_is_kw(t, KW_PRIVATE) && is_kw(s, i + 1, KW_FUNCTION);
 		bool is_probe = tok_is_kw(t, KW_PROBE);
-		const Comment *doc = doc_before(s, i, is_fn || is_priv_fn || is_probe, buf, 64);
+		Comment c;
+		const Comment *doc = doc_before(s, i, is_fn || is_priv_fn || is_probe, &c) ? &c : NULL;
 		if (is_fn || is_priv_fn) {
 			if (!read_function(s, i + is_priv_fn, is_priv_fn, doc))
 				s->i = i + 1;
@@ -422,7 +432,8 @@ static void scan_top(Scan *s)
 		}
 	}
 	/* Doc comments after the last declaration document nothing. */
-	doc_before(s, s->n - 1, false, buf, 64);
+	Comment c;
+	doc_before(s, s->n - 1, false, &c);
 }
 
 bool td_scan_file(const char *path, unsigned runtimes, const char *arch, Vec *decls)

@@ -197,7 +197,10 @@ static int read_header(Reader *r)
 	const char *dash = strstr(t, " - ");
 	size_t kwlen = strlen(kw);
 	if (!dash || strncmp(t, kw, kwlen) || t[kwlen] != ' ') {
-		bad(r, l->no, "the doc comment starts with '%s %s - SUMMARY'", kw, d->names[0]);
+		/* SystemTap's tapsets say "sfunction": a porter's likely slip. */
+		bool sfunction = !strncmp(t, "sfunction ", 10) && d->kind == DK_FUNCTION;
+		bad(r, l->no, "the doc comment starts with '%s %s - SUMMARY'%s", kw, d->names[0],
+		    sfunction ? " (function, not SystemTap's sfunction)" : "");
 		return -1;
 	}
 	char *names = td_strndup(t + kwlen + 1, (size_t)(dash - t - (ptrdiff_t)kwlen - 1));
@@ -226,6 +229,15 @@ static int read_header(Reader *r)
 }
 
 /* ---- the body ---- */
+
+/* "@NAME: TEXT" starts an argument item: a line whose first word starts
+ * with '@' and ends with ':'.  A line of running text may start with a
+ * reference ("@msg, without an error, ...") and is no item. */
+static bool arg_line(const char *t)
+{
+	size_t word = strcspn(t, " \t");
+	return t[0] == '@' && word > 1 && t[word - 1] == ':';
+}
 
 typedef struct Item {
 	enum { IT_NONE, IT_ARG, IT_TAG } kind;
@@ -395,7 +407,7 @@ static void read_body(Reader *r, int i)
 		if (blank(l)) {
 			finish_item(r, &it);
 			end_para(doc, &para);
-		} else if (!l->indent && t[0] == '@') {
+		} else if (!l->indent && arg_line(t)) {
 			finish_item(r, &it);
 			end_para(doc, &para);
 			size_t k = strcspn(t + 1, ":");

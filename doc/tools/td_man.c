@@ -94,12 +94,28 @@ static const Block *get_desc(const Variant *v, int *n)
 	return v->decl->parsed->desc;
 }
 
+/* Whether the variants' summaries differ (overloads of other arities may
+ * each say what they do): then the NAME line has the first one, and each
+ * variant's description starts with its own. */
+static bool summaries_differ(const Page *pg)
+{
+	const Variant *v0 = pg->variants.v[0];
+	for (int i = 1; i < pg->variants.n; i++) {
+		const Variant *v = pg->variants.v[i];
+		if (strcmp(v->decl->parsed->summary, v0->decl->parsed->summary))
+			return true;
+	}
+	return false;
+}
+
 /* A section whose text may differ per variant: once when all variants
- * that have it agree, else numbered like the synopsis. */
-static void variant_section(FILE *out, const Page *pg, const char *title, GetBlocks get)
+ * that have it agree, else numbered like the synopsis.  with_summary
+ * puts each variant's summary first, and numbers the section. */
+static void variant_section(FILE *out, const Page *pg, const char *title, GetBlocks get,
+			    bool with_summary)
 {
 	const Variant *first = NULL;
-	bool differ = false;
+	bool differ = with_summary;
 	int nfirst = 0;
 	for (int i = 0; i < pg->variants.n; i++) {
 		int n;
@@ -116,7 +132,7 @@ static void variant_section(FILE *out, const Page *pg, const char *title, GetBlo
 		for (int k = 0; k < n && !differ; k++)
 			differ = b[k].kind != fb[k].kind || strcmp(b[k].text, fb[k].text);
 	}
-	if (!first)
+	if (!first && !with_summary)
 		return;
 	fprintf(out, ".SH %s\n", title);
 	if (!differ) {
@@ -124,11 +140,21 @@ static void variant_section(FILE *out, const Page *pg, const char *title, GetBlo
 		return;
 	}
 	for (int i = 0; i < pg->variants.n; i++) {
+		const Variant *v = pg->variants.v[i];
 		int n;
-		const Block *b = get(pg->variants.v[i], &n);
-		if (!n)
+		const Block *b = get(v, &n);
+		if (!n && !with_summary)
 			continue;
 		fprintf(out, ".PP\n%d)\n.RS 4\n", i + 1);
+		if (with_summary) {
+			/* The summary is a phrase: it reads as one, capitalised. */
+			char *sum = td_printf("%s.", v->decl->parsed->summary);
+			if (sum[0] >= 'a' && sum[0] <= 'z')
+				sum[0] = (char)(sum[0] - 'a' + 'A');
+			fputs(".PP\n", out);
+			text_line(out, sum);
+			free(sum);
+		}
 		blocks(out, b, n);
 		fputs(".RE\n", out);
 	}
@@ -268,8 +294,8 @@ void td_write_man(FILE *out, const Page *pg, const char *version)
 		fputs("None.\n", out);
 
 	if (pg->kind == DK_FUNCTION)
-		variant_section(out, pg, "RETURN VALUE", get_returns);
-	variant_section(out, pg, "DESCRIPTION", get_desc);
+		variant_section(out, pg, "RETURN VALUE", get_returns, false);
+	variant_section(out, pg, "DESCRIPTION", get_desc, summaries_differ(pg));
 	numbered_lines(out, pg, "RUNTIMES", get_runtimes);
 	numbered_lines(out, pg, "SINCE", get_since);
 	see_also(out, pg);

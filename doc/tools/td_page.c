@@ -45,7 +45,7 @@ static bool same_variant(const Decl *a, const Decl *b, const char *name)
 	free(sa);
 	free(sb);
 	const Doc *x = a->parsed, *y = b->parsed;
-	return same && !strcmp(x->since, y->since) &&
+	return same && !strcmp(x->since, y->since) && !strcmp(x->summary, y->summary) &&
 	       same_blocks(x->returns, x->nreturns, y->returns, y->nreturns) &&
 	       same_blocks(x->desc, x->ndesc, y->desc, y->ndesc);
 }
@@ -135,15 +135,24 @@ static const char *kind_word(DeclKind k)
 	return k == DK_FUNCTION ? "function" : "probe alias";
 }
 
+/* Definitions with the same number of arguments are one function (per
+ * runtime or architecture, or overloads tried in turn): one summary.
+ * Those with other arities may say what they do differently. */
 static void check_agreement(Page *pg)
 {
-	const Decl *first = pg->defs.v[0];
 	for (int i = 1; i < pg->defs.n; i++) {
 		const Decl *d = pg->defs.v[i];
-		if (strcmp(d->parsed->summary, first->parsed->summary))
-			td_error(d->file, d->doc_line, "%s '%s': the summary differs from the one "
-				 "at %s:%u (all definitions of a name share it)",
-				 kind_word(pg->kind), pg->name, first->file, first->doc_line);
+		for (int j = 0; j < i; j++) {
+			const Decl *e = pg->defs.v[j];
+			if (e->nparams != d->nparams)
+				continue;
+			if (strcmp(d->parsed->summary, e->parsed->summary))
+				td_error(d->file, d->doc_line, "%s '%s': the summary differs from "
+					 "the one at %s:%u (definitions with the same arguments "
+					 "share it)", kind_word(pg->kind), pg->name, e->file,
+					 e->doc_line);
+			break;
+		}
 	}
 	for (int i = 0; i < pg->defs.n; i++) {
 		const Decl *d = pg->defs.v[i];
@@ -247,7 +256,8 @@ void td_check_refs(const Vec *decls)
 					len -= 7;
 				if (!declared(decls, ref, len))
 					td_error(d->file, d->parsed->see_line, "%s: 'See also: %.*s' "
-						 "names no function or probe alias of the tapsets",
+						 "names no function or probe alias of the tapsets "
+						 "(built-in probe points are in stapprobes(3stap))",
 						 what, (int)len, ref);
 			} else {
 				const char *open = strchr(ref, '(');

@@ -99,11 +99,25 @@ static bool same(const Block *a, int na, const Block *b, int nb)
 	return true;
 }
 
-/* A part whose text may differ per variant (Returns, Description). */
+static bool summaries_differ(const Page *pg)
+{
+	const Variant *v0 = pg->variants.v[0];
+	for (int i = 1; i < pg->variants.n; i++) {
+		const Variant *v = pg->variants.v[i];
+		if (strcmp(v->decl->parsed->summary, v0->decl->parsed->summary))
+			return true;
+	}
+	return false;
+}
+
+/* A part whose text may differ per variant (Returns, Description); as in
+ * the man page, a description starts with each variant's summary when
+ * the summaries differ. */
 static void variant_part(FILE *out, const Page *pg, const char *title, bool desc)
 {
 	const Doc *first = NULL;
-	bool differ = false;
+	bool with_summary = desc && summaries_differ(pg);
+	bool differ = with_summary;
 	for (int i = 0; i < pg->variants.n; i++) {
 		const Doc *d = ((const Variant *)pg->variants.v[i])->decl->parsed;
 		int n = desc ? d->ndesc : d->nreturns;
@@ -116,16 +130,25 @@ static void variant_part(FILE *out, const Page *pg, const char *title, bool desc
 		else
 			differ |= !same(d->returns, d->nreturns, first->returns, first->nreturns);
 	}
-	if (!first)
+	if (!first && !with_summary)
 		return;
 	fprintf(out, "\n    %s:\n", title);
 	for (int i = 0; i < pg->variants.n; i++) {
 		const Doc *d = ((const Variant *)pg->variants.v[i])->decl->parsed;
 		int n = desc ? d->ndesc : d->nreturns;
-		if (!n || (!differ && d != first))
+		if ((!n && !with_summary) || (!differ && d != first))
 			continue;
 		if (differ)
 			fprintf(out, "      %d)\n", i + 1);
+		if (with_summary) {
+			char *sum = td_printf("%s.", d->summary);
+			if (sum[0] >= 'a' && sum[0] <= 'z')
+				sum[0] = (char)(sum[0] - 'a' + 'A');
+			wrap(out, 9, "", sum);
+			free(sum);
+			if (n)
+				fputc('\n', out);
+		}
 		blocks(out, differ ? 9 : 6, desc ? d->desc : d->returns, n);
 	}
 }

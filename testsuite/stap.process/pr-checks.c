@@ -193,15 +193,19 @@ static void h_sysret(struct stp_context *c)
 			pr.err[nr]++;
 	}
 	if (pr_print_returns) {
-		const char *name = stp_syscall_name(nr);
-		char s1[MAXSTRINGLEN], s2[MAXSTRINGLEN], s3[MAXSTRINGLEN];
+		char name[MAXSTRINGLEN], s1[MAXSTRINGLEN], s2[MAXSTRINGLEN], s3[MAXSTRINGLEN];
+		char e[MAXSTRINGLEN];
 
-		stp_returnstr(ret, 1, s1);
-		stp_returnstr(ret, 2, s2);
-		stp_returnstr(ret, 3, s3);
-		stp_printf(c, NULL, "sysret %s %d rs %s|%s|%s\n",
-			   (union stp_arg[]){ { .s = name ? name : "?" }, { .i = ret },
-					      { .s = s1 }, { .s = s2 }, { .s = s3 } }, 5);
+		/* What a script would print: syscall_name($syscall), $return,
+		 * returnstr(1..3), errno_str($return). */
+		tap_syscall_name_1(c, name, nr);
+		tap_returnstr_1(c, s1, 1);
+		tap_returnstr_1(c, s2, 2);
+		tap_returnstr_1(c, s3, 3);
+		tap_errno_str_1(c, e, ret);
+		stp_printf(c, NULL, "sysret %s %d rs %s|%s|%s errno %s\n",
+			   (union stp_arg[]){ { .s = name }, { .i = ret }, { .s = s1 }, { .s = s2 },
+					      { .s = s3 }, { .s = e } }, 6);
 	}
 }
 
@@ -297,7 +301,8 @@ static void pr_report(const char *mode)
 
 	printf("begin %ld\nend %ld\nthread.begin %ld\nthread.end %ld\n", pr.begin, pr.end,
 	       pr.tbegin, pr.tend);
-	if (!strcmp(mode, "count") || !strcmp(mode, "kill")) {
+	if (!strcmp(mode, "count") || !strcmp(mode, "kill") || !strcmp(mode, "serve") ||
+	    !strcmp(mode, "unregister")) {
 		for (nr = 0; nr < 1024; nr++)
 			if (pr.entry[nr] || pr.ret[nr])
 				printf("sys %d %ld %ld %ld\n", nr, pr.entry[nr], pr.ret[nr],

@@ -4,13 +4,10 @@
  * unregister and serve modes' drivers.  Part of pr-harness.c's
  * translation unit. */
 
-/* Where STAP_ERROR says the script called the function. */
-static const struct stp_loc *tap_loc;
+/* Where the script called the functions that report errors. */
 static const struct stp_loc pr_loc_us = { "identifier 'user_string'", "ctx.stp", 7, 11 };
 static const struct stp_loc pr_loc_usn = { "identifier 'user_string_n'", "ctx.stp", 8, 11 };
 static const struct stp_loc pr_loc_err = { "identifier 'user_long_error'", "ctx.stp", 9, 5 };
-
-#include "tapset_fns.c"
 
 static void pr_print(struct stp_context *c, const char *fmt, union stp_arg *args, int n)
 {
@@ -41,6 +38,7 @@ static void pr_ids(struct stp_context *c)
 	tap_syscall_name_1(c, a, stp_up_syscall_nr(c));
 	pr_print(c, "got syscall %s %d\n",
 		 (union stp_arg[]){ { .s = a }, { .i = tap_syscall_num_1(c, a) } }, 2);
+	tap_system_1(c, "echo from system");
 }
 
 static void pr_string(struct stp_context *c, unsigned long addr, int64_t n, int which)

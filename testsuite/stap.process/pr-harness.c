@@ -90,6 +90,11 @@ static int pr_status = -1, pr_exec_errno;
 static int pr_mode_kill_at = -1;
 static int pr_to_target = -1;	/* -x: the target's stdin */
 
+/* The tapset's embedded-C functions, as pass 3 would emit them
+ * (tapset-c.awk); STAP_ERROR reports at tap_loc, the call site. */
+static const struct stp_loc *tap_loc;
+#include "tapset_fns.c"
+
 #include "pr-checks.c"
 #include "pr-ctx.c"
 

@@ -28,6 +28,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -103,27 +104,59 @@ static void do_forks(long n)
 			die("wait");
 }
 
-static pthread_barrier_t storm;
+/* A storm without contended futexes, so syscall counts are exact: each
+ * thread says its tid, waits for a byte, makes its calls and ends with a
+ * bare exit; main waits for each end on a thread pidfd. */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+static int storm_tids[2], storm_go[2];
 
 static void *storm_thread(void *arg)
 {
-	(void)arg;
-	pthread_barrier_wait(&storm);
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	char c;
+
+	if (write(storm_tids[1], &tid, sizeof(tid)) != sizeof(tid) ||
+	    read(storm_go[0], &c, 1) != 1)
+		syscall(SYS_exit, 100);
 	do_getppid(3);
-	return NULL;
+	syscall(SYS_exit, 0);
+	return arg;
 }
 
 static void do_threads(long n)
 {
-	pthread_t *t = calloc((size_t)n, sizeof(*t));
+	int *fds = calloc((size_t)n, sizeof(*fds));
+	pthread_t t;
+	pid_t tid;
 
-	pthread_barrier_init(&storm, NULL, (unsigned)n);
+	if (pipe(storm_tids) < 0 || pipe(storm_go) < 0)
+		die("pipe");
 	for (long i = 0; i < n; i++)
-		if (pthread_create(&t[i], NULL, storm_thread, NULL))
+		if (pthread_create(&t, NULL, storm_thread, NULL))
 			die("pthread_create");
+	for (long i = 0; i < n; i++) {
+		if (read(storm_tids[0], &tid, sizeof(tid)) != sizeof(tid))
+			die("read");
+		fds[i] = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+		if (fds[i] < 0) {
+			fprintf(stderr, "pr-target: thread pidfds need Linux 6.9\n");
+			exit(77);
+		}
+	}
+	/* All n exist now; let them go at once. */
 	for (long i = 0; i < n; i++)
-		pthread_join(t[i], NULL);
-	free(t);
+		if (write(storm_go[1], "", 1) != 1)
+			die("write");
+	for (long i = 0; i < n; i++) {
+		struct pollfd p = { .fd = fds[i], .events = POLLIN };
+
+		if (poll(&p, 1, -1) != 1)
+			die("poll");
+	}
+	free(fds);
 }
 
 /* One vfork, apart so nothing of the loop lives in the frame the child
@@ -341,17 +374,20 @@ static void do_umem(void)
 		unsigned char b[8];
 	} num = { .l = -0x123456789abcdefLL };
 	long page = sysconf(_SC_PAGESIZE);
-	char *area = mmap(NULL, (size_t)(2 * page), PROT_READ | PROT_WRITE,
+	/* Four pages, the second and the fourth unmapped: "tail" ends just
+	 * before the first hole, an int just before the second. */
+	char *area = mmap(NULL, (size_t)(4 * page), PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *edge, *longstr;
+	char *edge, *intedge, *longstr;
 
 	if (area == MAP_FAILED)
 		die("mmap");
-	/* "tail" ends just before an unmapped page. */
-	if (munmap(area + page, (size_t)page) < 0)
+	if (munmap(area + page, (size_t)page) < 0 || munmap(area + 3 * page, (size_t)page) < 0)
 		die("munmap");
 	edge = area + page - 5;
 	memcpy(edge, "tail", 5);
+	intedge = area + 3 * page - 4;
+	memcpy(intedge, &(int32_t){ -5 }, 4);
 	longstr = malloc(1001);
 	memset(longstr, 'x', 1000);
 	longstr[1000] = '\0';
@@ -366,9 +402,11 @@ static void do_umem(void)
 	marker(PR_M_QUOTED, (unsigned long)longstr, 0);
 	marker(PR_M_QUOTED, 1, 0);
 	marker(PR_M_INTS, (unsigned long)num.b, 0);
-	marker(PR_M_INTS, (unsigned long)(area + page - 4), 0);
+	marker(PR_M_INTS, (unsigned long)intedge, 0);
 	say("want long %lld int %d short %d char %d\n", (long long)num.l,
 	    *(const int32_t *)num.b, *(const int16_t *)num.b, *(const int8_t *)num.b);
+	say("want hole %p\n", (void *)(area + page));
+	say("want intedge %p\n", (void *)intedge);
 }
 
 static long arg(char **argv, int i)

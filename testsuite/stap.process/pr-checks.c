@@ -52,7 +52,8 @@ static struct pr_ent *pr_ent(struct pr_ent *tab, pid_t id)
 
 static struct {
 	long begin, end, tbegin, tend, entries, returns;
-	long violations, mismatches;
+	long violations, mismatches, interleaved;
+	long last_entry;	/* the last syscall any thread entered */
 	long hits_at_stop, hits;
 	long entry[1024], ret[1024], err[1024];
 	bool target_begun;
@@ -165,6 +166,7 @@ static void h_syscall(struct stp_context *c)
 	if (nr >= 0 && nr < 1024)
 		pr.entry[nr]++;
 	t->last_nr = nr;
+	pr.last_entry = nr;
 	if (pr_mode_kill_at > 0 && nr == __NR_getppid && pr.entry[nr] == pr_mode_kill_at &&
 	    stp_task_tgid(c->task) == pr_target)
 		kill(pr_target, SIGKILL);
@@ -185,6 +187,9 @@ static void h_sysret(struct stp_context *c)
 	 * other threads did in between (SystemTap 4.8 keeps one global). */
 	if (t->last_nr >= 0 && t->last_nr != nr)
 		pr.mismatches++;
+	/* Where one number for all threads (SystemTap 4.8's) would be wrong. */
+	if (t->last_nr >= 0 && pr.last_entry != t->last_nr)
+		pr.interleaved++;
 	t->last_nr = -1;
 	pr.returns++;
 	if (nr >= 0 && nr < 1024) {
@@ -308,6 +313,7 @@ static void pr_report(const char *mode)
 				printf("sys %d %ld %ld %ld\n", nr, pr.entry[nr], pr.ret[nr],
 				       pr.err[nr]);
 		printf("syscall mismatches %ld\n", pr.mismatches);
+		printf("interleaved returns %ld\n", pr.interleaved);
 	}
 	printf("order violations %ld%s%s\n", pr.violations, pr.violations ? ": " : "",
 	       pr_first_violation);

@@ -39,6 +39,8 @@ static void pr_ids(struct stp_context *c)
 	pr_print(c, "got syscall %s %d\n",
 		 (union stp_arg[]){ { .s = a }, { .i = tap_syscall_num_1(c, a) } }, 2);
 	tap_system_1(c, "echo from system");
+	stp_up_syscall_parms(c, a);
+	pr_print(c, "got parms %s\n", (union stp_arg[]){ { .s = a } }, 1);
 }
 
 static void pr_string(struct stp_context *c, unsigned long addr, int64_t n, int which)

@@ -20,6 +20,7 @@
  *   cmdline ARGS...	a marker, for cmdline_*()
  *   serve T K		T threads block; each stdin line costs K getppid and
  *			is answered "pong N"; at EOF the threads end too
+ *   interleave N	a thread sleeps in read() while main makes N getppid
  *
  * A marker is getppid with arguments (the kernel ignores them, the
  * probes see them): syscall(SYS_getppid, MAGIC, case, addr, ...). */
@@ -30,6 +31,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -245,6 +247,55 @@ static void start_blockers(long n, pthread_t *t)
 			die("pthread_create");
 }
 
+static pid_t reader_tid;
+
+static void *reader(void *arg)
+{
+	int *p = arg;
+	char c;
+
+	__atomic_store_n(&reader_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	if (read(p[0], &c, 1) != 1)
+		die("read");
+	return NULL;
+}
+
+/* Syscalls of two threads interleave: the reader's read() returns only
+ * after main's getppid calls, once main sees it asleep. */
+static void do_interleave(long n)
+{
+	char path[64];
+	pthread_t t;
+	int p[2];
+
+	if (pipe(p) < 0)
+		die("pipe");
+	if (pthread_create(&t, NULL, reader, p))
+		die("pthread_create");
+	while (!__atomic_load_n(&reader_tid, __ATOMIC_ACQUIRE))
+		sched_yield();
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)reader_tid);
+	for (;;) {
+		char buf[512], *e;
+		int fd = open(path, O_RDONLY);
+		ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (k <= 0)
+			die("stat");
+		buf[k] = '\0';
+		e = strrchr(buf, ')');
+		if (e && e[1] == ' ' && e[2] == 'S')
+			break;
+		sched_yield();
+	}
+	do_getppid(n);
+	if (write(p[1], "x", 1) != 1)
+		die("write");
+	pthread_join(t, NULL);
+}
+
 static void do_spin(long n)
 {
 	pthread_t t[64];
@@ -456,6 +507,8 @@ int main(int argc, char **argv)
 		do_umem();
 	else if (!strcmp(mode, "cmdline"))
 		marker(PR_M_CMDLINE, 0, 0);
+	else if (!strcmp(mode, "interleave"))
+		do_interleave(arg(argv, 2));
 	else if (!strcmp(mode, "serve"))
 		do_serve(arg(argv, 2), arg(argv, 3));
 	else {

@@ -81,7 +81,9 @@ static struct stp_tf_proc *_stp_tf_proc_new(pid_t tgid, bool in_tree)
 	p->events = 0;
 	stp_atomic_set(&p->begin, STP_TF_IMG_NONE);
 	stp_atomic_set(&p->live, 0);
-	stp_atomic_set(&p->refs, 1);
+	/* Published last, with a full barrier: stp_tf_stop's scan takes a
+	 * reference only to a record whose fields are set. */
+	stp_atomic_xchg(&p->refs, 1);
 	_stp_tf_add(&stp_tf.nprocs, 1);
 	return p;
 }
@@ -117,7 +119,7 @@ static struct stp_tf_thread *_stp_tf_thread_new(struct stp_tf_proc *p, bool main
 	t->tbegun = false;
 	t->exited = false;
 	stp_atomic_set(&t->live, 0);
-	stp_atomic_set(&t->refs, 1);
+	stp_atomic_xchg(&t->refs, 1);
 	_stp_tf_add(&stp_tf.nthreads, 1);
 	return t;
 }

@@ -5,6 +5,7 @@
 static bool pr_have_begin_probes, pr_have_tbegin_probes;
 static bool pr_unregister_armed, pr_print_returns;
 static const int pr_getppid_only[] = { __NR_getppid };
+static const int pr_getuid_getppid[] = { __NR_getuid, __NR_getppid };
 static void h_marker(struct stp_context *c);
 
 /* Whether name is one of the comma-separated words of list. */
@@ -258,6 +259,24 @@ static int pr_build_table(const char *target, const char *events, const char *mo
 		fatal("bad --target=%s", target);
 	}
 	pr_print_returns = !strcmp(mode, "retvals");
+	if (!strcmp(mode, "narrow")) {
+		/* Syscall probes narrowed to a set: .syscall on getuid and
+		 * getppid, .syscall.return on getppid; the platform is told
+		 * their union. */
+		snprintf(pr_pp[0], sizeof(pr_pp[0]), "%s.syscall", point);
+		snprintf(pr_pp[1], sizeof(pr_pp[1]), "%s.syscall.return", point);
+		for (n = 0; n < 2; n++) {
+			pr_probes[n].pp = pr_pp[n];
+			pr_probes[n].handler = n ? h_sysret : h_syscall;
+			pr_probes[n].state = STP_SESSION_RUNNING;
+			pr_table[n] = base;
+			pr_table[n].probe = &pr_probes[n];
+			pr_table[n].event = n ? STP_TF_SYSCALL_RETURN : STP_TF_SYSCALL;
+			pr_table[n].syscalls = n ? pr_getppid_only : pr_getuid_getppid;
+			pr_table[n].nsyscalls = n ? 1 : 2;
+		}
+		return n;
+	}
 	pr_unregister_armed = !strcmp(mode, "unregister");
 	for (i = 0; i < STP_ARRAY_SIZE(pr_events); i++) {
 		if (events && !pr_in_list(events, pr_events[i].name))
@@ -307,7 +326,7 @@ static void pr_report(const char *mode)
 	printf("begin %ld\nend %ld\nthread.begin %ld\nthread.end %ld\n", pr.begin, pr.end,
 	       pr.tbegin, pr.tend);
 	if (!strcmp(mode, "count") || !strcmp(mode, "kill") || !strcmp(mode, "serve") ||
-	    !strcmp(mode, "unregister")) {
+	    !strcmp(mode, "unregister") || !strcmp(mode, "narrow")) {
 		for (nr = 0; nr < 1024; nr++)
 			if (pr.entry[nr] || pr.ret[nr])
 				printf("sys %d %ld %ld %ld\n", nr, pr.entry[nr], pr.ret[nr],

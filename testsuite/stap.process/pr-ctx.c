@@ -189,7 +189,7 @@ static void pr_unregister(pid_t pid)
 	if (rc < 0)
 		fatal("loop: %s", strerror(-rc));
 	/* Waiting for a state, not for a time: the read's sleep. */
-	for (i = 0; i < 10000 && pr_proc_state(pid) != 'S'; i++)
+	for (i = 0; i < 60000 && pr_proc_state(pid) != 'S'; i++)
 		usleep(1000);
 	printf("sleeping in read: %s\n", pr_proc_state(pid) == 'S' ? "yes" : "no");
 	stp_utrace_probes_stop();

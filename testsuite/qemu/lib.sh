@@ -2,6 +2,7 @@
 # A test runs in its own folder (holding its modules, programs and data
 # files) with busybox tools on PATH and these variables:
 #   KTEST_NAME  the test's name      KTEST_DIR  its folder
+#   KTEST_LIB   the shared lib folder of its test root (/ktest/lib)
 # Results: call `result SUB STATUS [detail]` for each check (STATUS is
 # PASS, FAIL or UNSUPPORTED); they are reported as NAME:SUB.  A test that
 # reports nothing is judged by its exit status (0 pass, 77 unsupported).

@@ -1,0 +1,91 @@
+# Shell helpers for the utrace tests: load the driver module, talk to it,
+# start ktp behind a gate.  Sourced by test.sh files: . "$KTEST_LIB/ut.sh"
+
+UT_CTL=/sys/kernel/debug/utrace_test/ctl
+KTP=$KTEST_LIB/ktp
+
+# x86_64 syscall numbers the tests name (the guest is x86_64).
+NR_read=0 NR_write=1 NR_close=3 NR_pause=34 NR_clone=56 NR_fork=57 NR_vfork=58
+NR_execve=59 NR_exit=60 NR_wait4=61 NR_getuid=102 NR_getppid=110
+NR_exit_group=231 NR_openat=257 NR_clone3=435
+
+# errno values utrace calls answer (negated).
+EPERM=-1 ENOENT=-2 ESRCH=-3 EEXIST=-17 EINVAL=-22 EOPNOTSUPP=-95
+EALREADY=-114 EINPROGRESS=-115
+
+ut_load() { insmod "$KTEST_LIB/utrace_test.ko" "$@"; }
+ut_unload() { rmmod utrace_test; }
+
+# ut COMMAND...: one command to the driver; prints its answer.
+ut() {
+	if ! echo "$*" > "$UT_CTL"; then
+		echo "ut: '$*' rejected" >&2
+		return 1
+	fi
+	cat "$UT_CTL"
+}
+
+# count G NAME: one of the counters "ut counts G" prints.
+count() { ut counts "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# info G NAME: one of the values "ut info G" prints.
+info() { ut info "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# sysent G NR / sysexit G NR: G's syscall entry/exit reports for NR.
+sysent() { ut sys "$1" | awk -v n="$2" '$1 == n { c = $2 } END { print c + 0 }'; }
+sysexit() { ut sys "$1" | awk -v n="$2" '$1 == n { c = $3 } END { print c + 0 }'; }
+
+# gate_start CMD...: starts CMD (a ktp without -n) with stdin on a fifo,
+# sets $pid, and waits until it sits in the gate's read().
+gate_start() {
+	rm -f /tmp/ut-gate
+	mkfifo /tmp/ut-gate
+	exec 5<> /tmp/ut-gate
+	"$@" <&5 &
+	pid=$!
+	wait_until 30 blocked_in "$pid" "$NR_read"
+}
+gate_open() { echo x >&5; }
+
+# blocked_in PID NR: PID sits in syscall NR.
+blocked_in() {
+	[ "$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)" = "$2" ] &&
+		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = ktp ]
+}
+
+stopped() { [ "$(ut stopped "$1")" = 1 ]; }
+counter_is() { [ "$(count "$1" "$2")" = "$3" ]; }
+counter_at_least() { [ "$(count "$1" "$2")" -ge "$3" ]; }
+
+# strace_counts FILE: "NR CALLS" lines from `strace -f -C -n -o FILE`:
+# the summary's calls per name, numbered by the trace lines.  Calls the
+# kernel restarted (ERESTART*) count once: strace's own presence causes
+# them (a ptraced task receives even ignored signals, such as SIGCHLD,
+# which makes a fork in progress start over).
+strace_counts() {
+	awk '
+	/^[0-9]+ +\[ *[0-9]+\] [a-z_0-9]+\(/ {
+		s = $0; sub(/^[0-9]+ +\[ */, "", s)
+		nr = s; sub(/\].*/, "", nr)
+		name = s; sub(/^[0-9]+\] /, "", name); sub(/\(.*/, "", name)
+		num[name] = nr
+		cur[$1] = name
+	}
+	/= \? ERESTART/ {
+		name = cur[$1]
+		if (match($0, /<\.\.\. [a-z_0-9]+ resumed>/))
+			name = substr($0, RSTART + 5, RLENGTH - 14)
+		restarted[name]++
+	}
+	/^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+/ {
+		name = $NF; calls[name] = $4
+	}
+	END {
+		for (n in calls) {
+			if (n == "total") continue
+			if (!(n in num)) { print "? " n; continue }
+			print num[n], calls[n] - restarted[n]
+		}
+	}' "$1" | sort -n
+}
+
+# ours_entries G: "NR ENTRIES" lines for every syscall G saw enter.
+ours_entries() { ut sys "$1" | awk '$2 > 0 { print $1, $2 }' | sort -n; }

@@ -11,7 +11,8 @@ result() {
 	sub=$1
 	status=$2
 	shift 2
-	echo "$KTEST_NAME:$sub $status $*" >> "$KTEST_RESULTS"
+	# One line per result, whatever the detail holds.
+	echo "$KTEST_NAME:$sub $status $(echo "$*" | tr '\n' ' ')" >> "$KTEST_RESULTS"
 }
 
 pass() { result "$1" PASS; }

@@ -33,17 +33,25 @@ info() { ut info "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 sysent() { ut sys "$1" | awk -v n="$2" '$1 == n { c = $2 } END { print c + 0 }'; }
 sysexit() { ut sys "$1" | awk -v n="$2" '$1 == n { c = $3 } END { print c + 0 }'; }
 
-# gate_start CMD...: starts CMD (a ktp without -n) with stdin on a fifo,
-# sets $pid, and waits until it sits in the gate's read().
+# gate_start CMD...: starts CMD (a ktp without -n) with stdin on a fifo
+# of its own ($gate), sets $pid, and waits until it sits in the gate's
+# read().  gate_open [FIFO] lets it go (or feeds it another byte: one
+# byte, so a later read blocks again).
+ut_gates=0
 gate_start() {
-	rm -f /tmp/ut-gate
-	mkfifo /tmp/ut-gate
-	exec 5<> /tmp/ut-gate
+	ut_gates=$((ut_gates + 1))
+	gate=/tmp/ut-gate-$ut_gates
+	rm -f "$gate"
+	mkfifo "$gate"
+	# Opened read-write so nobody blocks in open(); the program keeps
+	# it open, so it never sees end of file.
+	exec 5<> "$gate"
 	"$@" <&5 &
 	pid=$!
+	exec 5>&-
 	wait_until 30 blocked_in "$pid" "$NR_read"
 }
-gate_open() { echo x >&5; }
+gate_open() { printf x > "${1:-$gate}"; }
 
 # blocked_in PID NR: PID sits in syscall NR.
 blocked_in() {
@@ -89,3 +97,14 @@ strace_counts() {
 
 # ours_entries G: "NR ENTRIES" lines for every syscall G saw enter.
 ours_entries() { ut sys "$1" | awk '$2 > 0 { print $1, $2 }' | sort -n; }
+
+# state PID: the task state letter from /proc/PID/stat (R S D Z ...).
+state() { sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null; }
+# gone PID: PID has exited (zombie or reaped).
+gone() { s=$(state "$1"); [ -z "$s" ] || [ "$s" = Z ]; }
+# children PID: pids whose parent is PID.
+children() {
+	for f in /proc/[0-9]*/stat; do
+		sed -n "s/^\([0-9]*\) (.*) . $1 .*/\1/p" "$f" 2>/dev/null
+	done
+}

@@ -20,7 +20,7 @@
  *   ret G EVENT ACTION [N]           the callback returns ACTION on its Nth
  *                                    call for EVENT (every call if N is 0)
  *   attach_at G EVENT N G2 EVENTS2   the Nth EVENT callback attaches G2 to
- *                                    the reporting task
+ *                                    the reporting task (G2 logs)
  *   block G EVENT N                  the Nth EVENT callback spins until
  *   unblock G                        this (or 20 s)
  *   detach_barrier G PID MS          DETACH G's held engine, unblock after MS
@@ -565,6 +565,7 @@ static int ut_command(char *line)
 			return -EINVAL;
 		g->at_group = g2 - ut_groups;
 		g2->events = g->at_events;
+		g2->log = true;
 		ut_printf("0\n");
 	} else if (!strcmp(argv[0], "block")) {
 		NEED(4);

@@ -55,3 +55,10 @@ host_run() {
 		--library-path /host/lib/x86_64-linux-gnu:/host/usr/lib/x86_64-linux-gnu \
 		"/host$prog" "$@"
 }
+
+# step TEXT: notes the guest's uptime in the test's log, to see where a
+# slow test spends its time.
+step() {
+	read -r up _ < /proc/uptime
+	echo "[$up] $*"
+}

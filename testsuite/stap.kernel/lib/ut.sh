@@ -16,19 +16,30 @@ EALREADY=-114 EINPROGRESS=-115
 ut_load() { insmod "$KTEST_LIB/utrace_test.ko" "$@"; }
 ut_unload() { rmmod utrace_test; }
 
-# ut COMMAND...: one command to the driver; prints its answer.
+# ut COMMAND...: one command to the driver; prints its answer.  Shell
+# builtins only: every exec costs tens of milliseconds under TCG.
 ut() {
 	if ! echo "$*" > "$UT_CTL"; then
 		echo "ut: '$*' rejected" >&2
 		return 1
 	fi
-	cat "$UT_CTL"
+	while IFS= read -r ut_line; do
+		echo "$ut_line"
+	done < "$UT_CTL"
 }
 
+# field NAME WORD...: the value of NAME=value among the words.
+field() {
+	f_name=$1
+	shift
+	for f_word; do
+		case $f_word in "$f_name="*) echo "${f_word#*=}"; return ;; esac
+	done
+}
 # count G NAME: one of the counters "ut counts G" prints.
-count() { ut counts "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+count() { field "$2" $(ut counts "$1"); }
 # info G NAME: one of the values "ut info G" prints.
-info() { ut info "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+info() { field "$2" $(ut info "$1"); }
 # sysent G NR / sysexit G NR: G's syscall entry/exit reports for NR.
 sysent() { ut sys "$1" | awk -v n="$2" '$1 == n { c = $2 } END { print c + 0 }'; }
 sysexit() { ut sys "$1" | awk -v n="$2" '$1 == n { c = $3 } END { print c + 0 }'; }
@@ -94,6 +105,12 @@ strace_counts() {
 		}
 	}' "$1" | sort -n
 }
+
+# strace_run ARGS...: the host's strace, pinned with its tracees to one
+# vCPU (ptrace stops bouncing between vCPUs make TCG many times slower).
+strace_run() { taskset 1 /host/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 \
+	--library-path /host/lib/x86_64-linux-gnu:/host/usr/lib/x86_64-linux-gnu \
+	/host/usr/bin/strace "$@"; }
 
 # ours_entries G: "NR ENTRIES" lines for every syscall G saw enter.
 ours_entries() { ut sys "$1" | awk '$2 > 0 { print $1, $2 }' | sort -n; }

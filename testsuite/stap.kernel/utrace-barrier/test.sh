@@ -15,7 +15,7 @@ wait_until 30 in_cb || fail in-callback "the 50th callback never ran"
 check detach-barrier "detach=$EINPROGRESS barrier=$ESRCH in_callback=0" \
 	"$(ut detach_barrier 0 "$pid" 300)"
 check callbacks 50 "$(count 0 entry)"
-sleep 1
+sleep 0.5
 check no-callbacks-after 50 "$(count 0 entry)"
 wait_until 10 counter_is 0 release 1 && pass released || fail released "release never ran"
 kill -9 "$pid"

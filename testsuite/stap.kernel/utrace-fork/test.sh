@@ -25,7 +25,7 @@ check deaths $((N + 1)) "$(count 0 death)"
 check reaps $((N + 1)) "$(count 0 reap)"
 check releases $((N + 1)) "$(count 0 release)"
 
-if have_hostfs && host_run /usr/bin/strace -f -C -n -o /tmp/st "$KTP" -n forks $N $K \
+if have_hostfs && strace_run -f -C -n -o /tmp/st "$KTP" -n forks $N $K \
 	> /dev/null 2>&1; then
 	strace_counts /tmp/st > /tmp/st.counts
 	ours_entries 0 | grep -v "^$NR_exit_group " > /tmp/ours.counts

@@ -17,7 +17,7 @@ wait_until 30 stopped "$pid" && pass stop-reached || fail stop-reached "never st
 check stop-again 0 "$(ut control 0 "$pid" stop)"
 check state-stopped D "$(state "$pid")"
 c1=$(count 0 entry)
-sleep 1
+sleep 0.5
 check frozen "$c1" "$(count 0 entry)" "syscalls while stopped"
 check resume 0 "$(ut control 0 "$pid" resume)"
 wait_until 30 counter_at_least 0 entry $((c1 + 100)) && pass runs-again || fail runs-again "still stopped"
@@ -29,7 +29,7 @@ wait_until 30 stopped "$pid" || fail sticky "never stopped"
 check stop-second 0 "$(ut control 1 "$pid" stop)"
 check resume-first 0 "$(ut control 0 "$pid" resume)"
 c1=$(count 0 entry)
-sleep 1
+sleep 0.5
 check sticky "1 $c1" "$(ut stopped "$pid") $(count 0 entry)" "stopped, syscalls"
 check resume-second 0 "$(ut control 1 "$pid" resume)"
 wait_until 30 counter_at_least 0 entry $((c1 + 100)) && pass sticky-released || fail sticky-released "still stopped"
@@ -46,7 +46,7 @@ wait_until 30 counter_at_least 0 entry $((c1 + 100)) && pass detach-releases || 
 check ret 0 "$(ut ret 2 syscall_entry stop 50)"
 check attach-stopper 0 "$(ut attach 2 "$pid" syscall_entry)"
 wait_until 30 stopped "$pid" || fail callback-stop "never stopped"
-sleep 1
+sleep 0.5
 check callback-stop 50 "$(count 2 entry)"
 check callback-stop-resume 0 "$(ut control 2 "$pid" resume)"
 wait_until 30 counter_at_least 2 entry 150 && pass callback-stop-released || fail callback-stop-released

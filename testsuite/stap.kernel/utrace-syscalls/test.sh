@@ -7,12 +7,15 @@ ut_load || { fail load "insmod utrace_test.ko failed"; exit 0; }
 
 # ktp waits at its gate, then execs "ktp -n calls 1000": the engine sees
 # the execve and the whole new image.
+step start
 gate_start "$KTP" exec "$KTP" -n calls 1000
+step gated
 check attach 0 "$(ut attach 0 "$pid" syscall,exec,exit,death,reap)"
 gate_open
 wait "$pid"
 check status 0 "$?"
 wait_until 30 counter_is 0 reap 1 || true
+step reaped
 
 check getppid-entries 1000 "$(sysent 0 $NR_getppid)"
 check getppid-exits 1000 "$(sysexit 0 $NR_getppid)"
@@ -36,8 +39,10 @@ total_ent=$(ut sys 0 | awk '{ s += $2 } END { print s }')
 check entry-reports "$total_ent" "$(count 0 entry)"
 
 # strace's view of the same program, run now, in this guest.
-if have_hostfs && host_run /usr/bin/strace -f -C -n -o /tmp/st "$KTP" -n calls 1000 \
+step strace
+if have_hostfs && strace_run -f -C -n -o /tmp/st "$KTP" -n calls 1000 \
 	> /dev/null 2>&1; then
+	step strace-done
 	strace_counts /tmp/st > /tmp/st.counts
 	# strace counts a call when it returns: exit_group never does.
 	ours_entries 0 | grep -v "^$NR_exit_group " > /tmp/ours.counts

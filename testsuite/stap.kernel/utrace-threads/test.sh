@@ -28,7 +28,7 @@ check reaps $((N + 1)) "$(count 0 reap)"
 
 # strace on the same program; futex calls depend on how joins race, so
 # they are left out.
-if have_hostfs && host_run /usr/bin/strace -f -C -n -o /tmp/st "$KTP" -n threads $N $K \
+if have_hostfs && strace_run -f -C -n -o /tmp/st "$KTP" -n threads $N $K \
 	> /dev/null 2>&1; then
 	strace_counts /tmp/st | grep -v '^202 ' > /tmp/st.counts
 	# strace counts calls that return: exit and exit_group never do.

@@ -116,7 +116,12 @@ struct utrace_engine *utrace_attach_task(struct task_struct *target, int flags,
 	kref_get(&u->kref);
 	engine->utrace = u;
 	/* During a report the new engine waits for the next event. */
-	list_add_tail(&engine->entry, u->reporting ? &u->attaching : &u->attached);
+	if (u->reporting) {
+		list_add_tail(&engine->entry, &u->attaching);
+		u->dirty = true;
+	} else {
+		list_add_tail(&engine->entry, &u->attached);
+	}
 	atomic_inc(&utrace_live_engines);
 	spin_unlock(&u->lock);
 	spin_unlock(&utrace_hash_lock);
@@ -182,8 +187,9 @@ int utrace_set_events(struct task_struct *target, struct utrace_engine *engine,
 	if (!u)
 		return err;
 	old = engine->flags;
-	engine->flags = eventmask;
+	WRITE_ONCE(engine->flags, eventmask);
 	utrace_recompute_locked(u);
+	smp_mb();	/* the new mask before reading engine->reporting */
 	/* Events that can no longer happen to this task. */
 	if (u->exiting)
 		passed = ~(UTRACE_EVENT(DEATH) | UTRACE_EVENT(REAP));
@@ -191,7 +197,7 @@ int utrace_set_events(struct task_struct *target, struct utrace_engine *engine,
 		passed = ~UTRACE_EVENT(REAP);
 	if (eventmask & passed)
 		err = -EALREADY;
-	else if ((old & ~eventmask) && engine->reporting && target != current)
+	else if ((old & ~eventmask) && READ_ONCE(engine->reporting) && target != current)
 		err = -EINPROGRESS;	/* a callback for a dropped event may run now */
 	spin_unlock(&u->lock);
 	return err;
@@ -214,11 +220,11 @@ int utrace_control(struct task_struct *target, struct utrace_engine *engine,
 
 	switch (action) {
 	case UTRACE_DETACH:
-		if (engine->reporting && target != current)
+		utrace_detach_locked(u, engine, &gone);
+		if (READ_ONCE(engine->reporting) && target != current)
 			err = -EINPROGRESS;	/* utrace_barrier() waits for it */
 		else if (u->dead)
 			err = -EALREADY;	/* report_death already ran */
-		utrace_detach_locked(u, engine, &gone);
 		utrace_wake_locked(u);
 		break;
 	case UTRACE_STOP:
@@ -226,7 +232,7 @@ int utrace_control(struct task_struct *target, struct utrace_engine *engine,
 			err = -ESRCH;
 			break;
 		}
-		engine->state |= UTRACE_ENGINE_STOP;
+		utrace_set_stop_locked(u, engine);
 		if (!u->stopped) {
 			utrace_request_locked(u, UTRACE_STOP);
 			err = -EINPROGRESS;
@@ -238,7 +244,7 @@ int utrace_control(struct task_struct *target, struct utrace_engine *engine,
 			err = -ESRCH;
 			break;
 		}
-		engine->state &= ~UTRACE_ENGINE_STOP;
+		utrace_clear_stop_locked(u, engine);
 		if (u->stopped) {
 			/* The report follows when the stop ends. */
 			if (action < u->resume)
@@ -249,7 +255,7 @@ int utrace_control(struct task_struct *target, struct utrace_engine *engine,
 		}
 		break;
 	default:	/* UTRACE_RESUME */
-		engine->state &= ~UTRACE_ENGINE_STOP;
+		utrace_clear_stop_locked(u, engine);
 		utrace_wake_locked(u);
 		break;
 	}

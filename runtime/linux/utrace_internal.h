@@ -17,6 +17,12 @@
  *   ends; engines detached meanwhile are only marked, and the reporter
  *   unlinks them when it ends.  That is how an engine attached during an
  *   event sees the next event and never half of this one.
+ * - A callback starts without the lock: the reporter sets
+ *   engine->reporting, then (after a full barrier) checks that the engine
+ *   is not detached; a detacher marks it detached, then (after a full
+ *   barrier) reads engine->reporting.  One of the two sees the other, so
+ *   after a detach either no callback starts or the detacher knows one
+ *   runs (-EINPROGRESS; utrace_barrier waits for it to end).
  *
  * Lifetime: the hash holds one reference to a task's state and each
  * engine one more, so an engine handle always reaches valid state (a
@@ -47,8 +53,10 @@ struct utrace {
 	struct list_head attached;	/* engines in attach order */
 	struct list_head attaching;	/* attached during a report */
 	unsigned long events;		/* union of the engines' event masks */
+	unsigned int nstop;		/* attached engines holding the task stopped */
 	enum utrace_resume_action resume; /* smallest request for the next safe point */
 	bool reporting;			/* a report walks 'attached' */
+	bool dirty;			/* the lists changed during the report */
 	bool stopped;			/* parked in utrace_stop() */
 	bool fresh;			/* new child: its fork return is no syscall exit */
 	bool exiting;			/* exit seen: no new engines, no stops */

@@ -62,35 +62,39 @@ struct utrace_report {
 };
 
 /* Marks the engine as in a callback if it is attached and wants the
- * event; utrace_barrier() and a concurrent detach see the mark. */
-static bool utrace_callback_start(struct utrace *u, struct utrace_engine *engine,
-				  unsigned long event)
+ * event; utrace_barrier() and a concurrent detach see the mark.  No lock:
+ * the barrier pairs with the one in utrace_mark_detached_locked(). */
+static bool utrace_callback_start(struct utrace_engine *engine, unsigned long event)
 {
-	bool ok;
-
-	spin_lock(&u->lock);
-	ok = !(engine->state & UTRACE_ENGINE_DETACHED) && (engine->flags & event) &&
-		utrace_has_callback(engine->ops, event);
-	if (ok)
-		engine->reporting = true;
-	spin_unlock(&u->lock);
-	return ok;
+	if (!(READ_ONCE(engine->flags) & event) || !utrace_has_callback(engine->ops, event))
+		return false;
+	WRITE_ONCE(engine->reporting, true);
+	smp_mb();
+	if (READ_ONCE(engine->state) & UTRACE_ENGINE_DETACHED) {
+		smp_store_release(&engine->reporting, false);
+		if (wq_has_sleeper(&utrace_wait))
+			wake_up_all(&utrace_wait);
+		return false;
+	}
+	return true;
 }
 
+/* Applies a callback's result; the lock only for a stop or a detach, so
+ * that when utrace_barrier() returns their effect is in place. */
 static void utrace_callback_finish(struct utrace *u, struct utrace_engine *engine,
 				   struct utrace_report *r, u32 ret)
 {
 	enum utrace_resume_action action = utrace_resume_action(ret);
 
-	spin_lock(&u->lock);
-	engine->reporting = false;
-	if (!(engine->state & UTRACE_ENGINE_DETACHED)) {
-		if (action == UTRACE_DETACH) {
-			engine->state = UTRACE_ENGINE_DETACHED;
-			engine->flags = 0;
-		} else if (action == UTRACE_STOP) {
-			engine->state |= UTRACE_ENGINE_STOP;
+	if (action == UTRACE_DETACH || action == UTRACE_STOP) {
+		spin_lock(&u->lock);
+		if (!(engine->state & UTRACE_ENGINE_DETACHED)) {
+			if (action == UTRACE_DETACH)
+				utrace_mark_detached_locked(u, engine);
+			else
+				utrace_set_stop_locked(u, engine);
 		}
+		spin_unlock(&u->lock);
 	}
 	/* Stepping is not supported here: it resumes. */
 	if (action == UTRACE_SINGLESTEP || action == UTRACE_BLOCKSTEP)
@@ -99,7 +103,7 @@ static void utrace_callback_finish(struct utrace *u, struct utrace_engine *engin
 		r->action = action;
 	if ((ret & UTRACE_SYSCALL_MASK) == UTRACE_SYSCALL_ABORT)
 		r->syscall = UTRACE_SYSCALL_ABORT;
-	spin_unlock(&u->lock);
+	smp_store_release(&engine->reporting, false);
 	if (wq_has_sleeper(&utrace_wait))
 		wake_up_all(&utrace_wait);
 }
@@ -128,34 +132,37 @@ static u32 utrace_report(struct utrace *u, struct utrace_event *ev, u32 action,
 	spin_unlock(&u->lock);
 
 	list_for_each_entry(engine, &u->attached, entry) {
-		u32 act = r.action | r.syscall;
-
 		if (ev->event != UTRACE_EVENT(REAP) &&
-		    utrace_callback_start(u, engine, UTRACE_EVENT(QUIESCE)))
+		    utrace_callback_start(engine, UTRACE_EVENT(QUIESCE)))
 			utrace_callback_finish(u, engine, &r,
-					       engine->ops->report_quiesce(act, engine, ev->event));
-		if (ev->event && utrace_callback_start(u, engine, ev->event))
+					       engine->ops->report_quiesce(r.action | r.syscall,
+									   engine, ev->event));
+		if (ev->event && utrace_callback_start(engine, ev->event))
 			utrace_callback_finish(u, engine, &r,
 					       utrace_call(engine, ev, r.action | r.syscall));
 	}
 
 	spin_lock(&u->lock);
 	u->reporting = false;
-	list_for_each_entry_safe(engine, next, &u->attached, entry)
-		if (engine->state & UTRACE_ENGINE_DETACHED)
-			list_move_tail(&engine->entry, &gone);
-	list_for_each_entry_safe(engine, next, &u->attaching, entry)
-		if (engine->state & UTRACE_ENGINE_DETACHED)
-			list_move_tail(&engine->entry, &gone);
-	list_splice_tail_init(&u->attaching, &u->attached);
-	utrace_recompute_locked(u);
+	if (u->dirty) {
+		u->dirty = false;
+		list_for_each_entry_safe(engine, next, &u->attached, entry)
+			if (engine->state & UTRACE_ENGINE_DETACHED)
+				list_move_tail(&engine->entry, &gone);
+		list_for_each_entry_safe(engine, next, &u->attaching, entry)
+			if (engine->state & UTRACE_ENGINE_DETACHED)
+				list_move_tail(&engine->entry, &gone);
+		list_splice_tail_init(&u->attaching, &u->attached);
+		utrace_recompute_locked(u);
+	}
 	if (utrace_stop_wanted_locked(u))
 		r.action = UTRACE_STOP;
 	if (!at_safe_point && utrace_resume_action(r.action) < UTRACE_RESUME)
 		utrace_request_locked(u, utrace_resume_action(r.action));
 	spin_unlock(&u->lock);
 
-	utrace_put_engines(&gone);
+	if (!list_empty(&gone))
+		utrace_put_engines(&gone);
 	return r.action | r.syscall;
 }
 
@@ -299,9 +306,9 @@ static void utrace_reap_workfn(struct work_struct *work)
 
 	spin_lock(&u->lock);
 	u->reaped = true;
+	list_splice_tail_init(&u->attaching, &u->attached);
 	list_for_each_entry_safe(engine, next, &u->attached, entry) {
-		engine->state = UTRACE_ENGINE_DETACHED;
-		engine->flags = 0;
+		utrace_mark_detached_locked(u, engine);
 		list_move_tail(&engine->entry, &gone);
 	}
 	WRITE_ONCE(u->events, 0);

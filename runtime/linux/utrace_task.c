@@ -115,26 +115,41 @@ static void utrace_recompute_locked(struct utrace *u)
 
 static bool utrace_stop_wanted_locked(struct utrace *u)
 {
-	struct utrace_engine *engine;
-
-	list_for_each_entry(engine, &u->attached, entry)
-		if ((engine->state & (UTRACE_ENGINE_STOP | UTRACE_ENGINE_DETACHED)) ==
-		    UTRACE_ENGINE_STOP)
-			return true;
-	list_for_each_entry(engine, &u->attaching, entry)
-		if ((engine->state & (UTRACE_ENGINE_STOP | UTRACE_ENGINE_DETACHED)) ==
-		    UTRACE_ENGINE_STOP)
-			return true;
-	return false;
+	return u->nstop;
 }
 
-/* Marks an engine detached: no callback starts after this.  Unlinks it
- * now unless a report walks the list (the reporter unlinks it then). */
+static void utrace_set_stop_locked(struct utrace *u, struct utrace_engine *engine)
+{
+	if (!(engine->state & (UTRACE_ENGINE_STOP | UTRACE_ENGINE_DETACHED))) {
+		WRITE_ONCE(engine->state, engine->state | UTRACE_ENGINE_STOP);
+		u->nstop++;
+	}
+}
+
+static void utrace_clear_stop_locked(struct utrace *u, struct utrace_engine *engine)
+{
+	if (engine->state & UTRACE_ENGINE_STOP) {
+		WRITE_ONCE(engine->state, engine->state & ~UTRACE_ENGINE_STOP);
+		u->nstop--;
+	}
+}
+
+/* Marks an engine detached: no callback starts after this (see the
+ * locking notes in utrace_internal.h).  Unlinks it now unless a report
+ * walks the list (the reporter unlinks it then). */
+static void utrace_mark_detached_locked(struct utrace *u, struct utrace_engine *engine)
+{
+	utrace_clear_stop_locked(u, engine);
+	WRITE_ONCE(engine->state, UTRACE_ENGINE_DETACHED);
+	WRITE_ONCE(engine->flags, 0);
+	u->dirty = true;
+	smp_mb();	/* the state before our caller reads engine->reporting */
+}
+
 static void utrace_detach_locked(struct utrace *u, struct utrace_engine *engine,
 				 struct list_head *gone)
 {
-	engine->state = UTRACE_ENGINE_DETACHED;
-	engine->flags = 0;
+	utrace_mark_detached_locked(u, engine);
 	if (!u->reporting)
 		list_move_tail(&engine->entry, gone);
 	utrace_recompute_locked(u);

@@ -274,14 +274,18 @@ int utrace_barrier(struct task_struct *target, struct utrace_engine *engine)
 	u = engine->utrace;
 	if (u->task != target)
 		return -ESRCH;
-	/* The target's own callbacks cannot run elsewhere meanwhile. */
+	/* The target's own callbacks cannot run elsewhere meanwhile.  A
+	 * callback in progress is waited for by polling once a tick, which
+	 * spares every callback a wakeup check. */
 	if (target != current) {
-		if (preemptible() && !rcu_preempt_depth()) {
-			if (wait_event_killable(utrace_wait, !READ_ONCE(engine->reporting)))
-				return -ERESTARTSYS;
-		} else {
-			while (READ_ONCE(engine->reporting))
+		while (smp_load_acquire(&engine->reporting)) {
+			if (!preemptible() || rcu_preempt_depth()) {
 				cpu_relax();
+				continue;
+			}
+			if (fatal_signal_pending(current))
+				return -ERESTARTSYS;
+			schedule_timeout_killable(1);
 		}
 	}
 	spin_lock(&u->lock);

@@ -148,16 +148,18 @@ static unsigned long utrace_clone_flags(struct task_struct *parent, struct task_
 
 /* ---- tracepoint probes ---- */
 
-/* The state of a task that is running now: alive until it is reaped,
- * which cannot happen while it runs, so no reference is needed after. */
+/* The state of the task running this probe: alive until it is reaped,
+ * which cannot happen while it runs, so no reference is needed after.
+ * Tracepoint probes run with preemption off, which is an RCU read-side
+ * section already. */
 static struct utrace *utrace_current(void)
 {
 	struct utrace *u;
 
-	rcu_read_lock();
-	u = utrace_lookup(current);
-	rcu_read_unlock();
-	return u;
+	hlist_for_each_entry_rcu(u, utrace_bucket(current), node, !preemptible())
+		if (u->task == current)
+			return u;
+	return NULL;
 }
 
 static void utrace_fork_probe(void *data, struct task_struct *parent, struct task_struct *child)

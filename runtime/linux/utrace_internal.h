@@ -98,7 +98,7 @@ static struct hlist_head utrace_hash[1 << UTRACE_HASH_BITS];
 static mempool_t *utrace_pool;
 static mempool_t *utrace_engine_pool;
 static struct workqueue_struct *utrace_wq;
-static DECLARE_WAIT_QUEUE_HEAD(utrace_wait);	/* barrier and unload waiters */
+static DECLARE_WAIT_QUEUE_HEAD(utrace_wait);	/* unload waits here for task_works */
 static atomic_t utrace_works = ATOMIC_INIT(0);	/* task_works queued or running */
 static atomic_long_t utrace_enomem = ATOMIC_LONG_INIT(0);
 static atomic_t utrace_live_engines = ATOMIC_INIT(0);	/* allocated, not yet released */

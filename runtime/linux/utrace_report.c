@@ -72,8 +72,6 @@ static bool utrace_callback_start(struct utrace_engine *engine, unsigned long ev
 	smp_mb();
 	if (READ_ONCE(engine->state) & UTRACE_ENGINE_DETACHED) {
 		smp_store_release(&engine->reporting, false);
-		if (wq_has_sleeper(&utrace_wait))
-			wake_up_all(&utrace_wait);
 		return false;
 	}
 	return true;
@@ -103,9 +101,8 @@ static void utrace_callback_finish(struct utrace *u, struct utrace_engine *engin
 		r->action = action;
 	if ((ret & UTRACE_SYSCALL_MASK) == UTRACE_SYSCALL_ABORT)
 		r->syscall = UTRACE_SYSCALL_ABORT;
+	/* No wakeup: utrace_barrier() polls, so callbacks pay nothing. */
 	smp_store_release(&engine->reporting, false);
-	if (wq_has_sleeper(&utrace_wait))
-		wake_up_all(&utrace_wait);
 }
 
 /* Calls every engine that wants ev (report_quiesce first for engines that

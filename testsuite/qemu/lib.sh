@@ -12,7 +12,8 @@ result() {
 	status=$2
 	shift 2
 	# One line per result, whatever the detail holds.
-	echo "$KTEST_NAME:$sub $status $(echo "$*" | tr '\n' ' ')" >> "$KTEST_RESULTS"
+	detail=$(echo "$*" | tr '\n' ' ')
+	echo "$KTEST_NAME:$sub $status ${detail% }" >> "$KTEST_RESULTS"
 }
 
 pass() { result "$1" PASS; }

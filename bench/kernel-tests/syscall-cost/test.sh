@@ -7,8 +7,8 @@
 # the host only ever adds time, so the minimum over rounds is the
 # estimate the ratios use; medians are shown beside it.
 # timeout: 600
-N=${BENCH_N:-300000}
-ROUNDS=${BENCH_ROUNDS:-15}
+N=${BENCH_N:-150000}
+ROUNDS=${BENCH_ROUNDS:-30}
 
 sleep 100000 &
 sleeper=$!

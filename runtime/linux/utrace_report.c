@@ -62,15 +62,19 @@ struct utrace_report {
 };
 
 /* Marks the engine as in a callback if it is attached and wants the
- * event; utrace_barrier() and a concurrent detach see the mark.  No lock:
- * the barrier pairs with the one in utrace_mark_detached_locked(). */
+ * event; utrace_barrier() and a concurrent detach or set_events see the
+ * mark.  No lock: the mark is published before the state and the mask are
+ * read again, and utrace_mark_detached_locked() and utrace_set_events()
+ * write those before reading the mark, each side with a full barrier, so
+ * one side always sees the other. */
 static bool utrace_callback_start(struct utrace_engine *engine, unsigned long event)
 {
 	if (!(READ_ONCE(engine->flags) & event) || !utrace_has_callback(engine->ops, event))
-		return false;
+		return false;	/* the common no: no barrier */
 	WRITE_ONCE(engine->reporting, true);
 	smp_mb();
-	if (READ_ONCE(engine->state) & UTRACE_ENGINE_DETACHED) {
+	if ((READ_ONCE(engine->state) & UTRACE_ENGINE_DETACHED) ||
+	    !(READ_ONCE(engine->flags) & event)) {
 		smp_store_release(&engine->reporting, false);
 		return false;
 	}

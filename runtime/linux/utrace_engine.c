@@ -116,12 +116,13 @@ struct utrace_engine *utrace_attach_task(struct task_struct *target, int flags,
 	kref_get(&u->kref);
 	engine->utrace = u;
 	/* During a report the new engine waits for the next event. */
-	if (u->reporting) {
+	if (utrace_list_busy_locked(u)) {
 		list_add_tail(&engine->entry, &u->attaching);
-		u->dirty = true;
+		WRITE_ONCE(u->dirty, true);
 	} else {
 		list_add_tail(&engine->entry, &u->attached);
 	}
+	utrace_list_done_locked(u);
 	atomic_inc(&utrace_live_engines);
 	spin_unlock(&u->lock);
 	spin_unlock(&utrace_hash_lock);

@@ -13,10 +13,15 @@
  *   utrace->lock.  Neither is taken in hard or soft interrupt context.
  * - Only the task itself walks utrace->attached without the lock, while
  *   utrace->reporting is set; then nobody else changes that list.  Engines
- *   attached meanwhile wait on utrace->attaching and join when the report
- *   ends; engines detached meanwhile are only marked, and the reporter
- *   unlinks them when it ends.  That is how an engine attached during an
- *   event sees the next event and never half of this one.
+ *   attached meanwhile wait on utrace->attaching (utrace->dirty set) and
+ *   join when the report ends or the next begins; engines detached
+ *   meanwhile are only marked, and the reporter unlinks them.  That is how
+ *   an engine attached during an event sees the next event and never half
+ *   of this one.  The reporter takes no lock unless it must: it sets
+ *   reporting, then (full barrier) reads utrace->modifying; whoever changes
+ *   the list holds the lock, sets modifying, then (full barrier) reads
+ *   reporting.  One sees the other: either the modifier leaves the list
+ *   alone, or the reporter waits for the lock before walking.
  * - A callback starts without the lock: the reporter sets
  *   engine->reporting, then (after a full barrier) checks that the engine
  *   is not detached; a detacher marks it detached, then (after a full
@@ -56,7 +61,8 @@ struct utrace {
 	unsigned int nstop;		/* attached engines holding the task stopped */
 	enum utrace_resume_action resume; /* smallest request for the next safe point */
 	bool reporting;			/* a report walks 'attached' */
-	bool dirty;			/* the lists changed during the report */
+	bool modifying;			/* someone holding the lock changes 'attached' */
+	bool dirty;			/* 'attaching' or detached engines wait for the reporter */
 	bool stopped;			/* parked in utrace_stop() */
 	bool fresh;			/* new child: its fork return is no syscall exit */
 	bool exiting;			/* exit seen: no new engines, no stops */

@@ -91,9 +91,10 @@ static void utrace_callback_finish(struct utrace *u, struct utrace_engine *engin
 	if (action == UTRACE_DETACH || action == UTRACE_STOP) {
 		spin_lock(&u->lock);
 		if (!(engine->state & UTRACE_ENGINE_DETACHED)) {
-			if (action == UTRACE_DETACH)
+			if (action == UTRACE_DETACH) {
 				utrace_mark_detached_locked(u, engine);
-			else
+				WRITE_ONCE(u->dirty, true);	/* unlinked when the report ends */
+			} else
 				utrace_set_stop_locked(u, engine);
 		}
 		spin_unlock(&u->lock);
@@ -114,23 +115,29 @@ static void utrace_callback_finish(struct utrace *u, struct utrace_engine *engin
  * returns the smallest resume action (with UTRACE_SYSCALL_ABORT for a
  * syscall entry).  At a safe point (the task_work handler) the caller
  * acts on the result; elsewhere a stop, report or interrupt is queued for
- * the task's next return to user mode. */
+ * the task's next return to user mode.  The lock is taken only when
+ * another thread changes the engine list or something must be queued:
+ * atomic operations are what a traced syscall would otherwise pay most. */
 static u32 utrace_report(struct utrace *u, struct utrace_event *ev, u32 action,
 			 bool at_safe_point)
 {
 	struct utrace_report r = { .action = action, .syscall = 0 };
-	struct utrace_engine *engine, *next;
+	struct utrace_engine *engine;
 	LIST_HEAD(gone);
 
-	spin_lock(&u->lock);
-	if (u->reporting || u->reaped) {
-		/* Only a callback that makes its own task report again gets
-		 * here; that inner event is not reported. */
-		spin_unlock(&u->lock);
+	/* Only this task (or, once it is dead, the reap work) reports, so
+	 * reporting is ours to read.  Set, it means a callback made its own
+	 * task report again: that inner event is not reported. */
+	if (u->reporting || READ_ONCE(u->reaped))
 		return action;
+	WRITE_ONCE(u->reporting, true);
+	smp_mb();
+	if (smp_load_acquire(&u->modifying) || READ_ONCE(u->dirty)) {
+		spin_lock(&u->lock);
+		if (u->dirty)
+			utrace_tidy_locked(u, &gone);
+		spin_unlock(&u->lock);
 	}
-	u->reporting = true;
-	spin_unlock(&u->lock);
 
 	list_for_each_entry(engine, &u->attached, entry) {
 		if (ev->event != UTRACE_EVENT(REAP) &&
@@ -143,24 +150,18 @@ static u32 utrace_report(struct utrace *u, struct utrace_event *ev, u32 action,
 					       utrace_call(engine, ev, r.action | r.syscall));
 	}
 
-	spin_lock(&u->lock);
-	u->reporting = false;
-	if (u->dirty) {
-		u->dirty = false;
-		list_for_each_entry_safe(engine, next, &u->attached, entry)
-			if (engine->state & UTRACE_ENGINE_DETACHED)
-				list_move_tail(&engine->entry, &gone);
-		list_for_each_entry_safe(engine, next, &u->attaching, entry)
-			if (engine->state & UTRACE_ENGINE_DETACHED)
-				list_move_tail(&engine->entry, &gone);
-		list_splice_tail_init(&u->attaching, &u->attached);
-		utrace_recompute_locked(u);
-	}
-	if (utrace_stop_wanted_locked(u))
+	smp_store_release(&u->reporting, false);
+	if (READ_ONCE(u->nstop))
 		r.action = UTRACE_STOP;
-	if (!at_safe_point && utrace_resume_action(r.action) < UTRACE_RESUME)
-		utrace_request_locked(u, utrace_resume_action(r.action));
-	spin_unlock(&u->lock);
+	if (READ_ONCE(u->dirty) ||
+	    (!at_safe_point && utrace_resume_action(r.action) < UTRACE_RESUME)) {
+		spin_lock(&u->lock);
+		if (u->dirty)
+			utrace_tidy_locked(u, &gone);
+		if (!at_safe_point && utrace_resume_action(r.action) < UTRACE_RESUME)
+			utrace_request_locked(u, utrace_resume_action(r.action));
+		spin_unlock(&u->lock);
+	}
 
 	if (!list_empty(&gone))
 		utrace_put_engines(&gone);

@@ -134,24 +134,59 @@ static void utrace_clear_stop_locked(struct utrace *u, struct utrace_engine *eng
 	}
 }
 
+/* Under u->lock, before changing u->attached: true when the task walks
+ * the list now, so the change must wait for the reporter (see the locking
+ * notes in utrace_internal.h).  utrace_list_done_locked() ends it. */
+static bool utrace_list_busy_locked(struct utrace *u)
+{
+	WRITE_ONCE(u->modifying, true);
+	smp_mb();
+	return READ_ONCE(u->reporting);
+}
+
+static void utrace_list_done_locked(struct utrace *u)
+{
+	smp_store_release(&u->modifying, false);
+}
+
 /* Marks an engine detached: no callback starts after this (see the
- * locking notes in utrace_internal.h).  Unlinks it now unless a report
- * walks the list (the reporter unlinks it then). */
+ * locking notes in utrace_internal.h). */
 static void utrace_mark_detached_locked(struct utrace *u, struct utrace_engine *engine)
 {
 	utrace_clear_stop_locked(u, engine);
 	WRITE_ONCE(engine->state, UTRACE_ENGINE_DETACHED);
 	WRITE_ONCE(engine->flags, 0);
-	u->dirty = true;
 	smp_mb();	/* the state before our caller reads engine->reporting */
 }
 
+/* Detaches and unlinks the engine, or leaves the unlinking to the task
+ * walking the list now. */
 static void utrace_detach_locked(struct utrace *u, struct utrace_engine *engine,
 				 struct list_head *gone)
 {
 	utrace_mark_detached_locked(u, engine);
-	if (!u->reporting)
+	if (utrace_list_busy_locked(u))
+		WRITE_ONCE(u->dirty, true);
+	else
 		list_move_tail(&engine->entry, gone);
+	utrace_list_done_locked(u);
+	utrace_recompute_locked(u);
+}
+
+/* Unlinks detached engines and lets waiting ones join, once no report
+ * walks the list. */
+static void utrace_tidy_locked(struct utrace *u, struct list_head *gone)
+{
+	struct utrace_engine *engine, *next;
+
+	WRITE_ONCE(u->dirty, false);
+	list_for_each_entry_safe(engine, next, &u->attached, entry)
+		if (engine->state & UTRACE_ENGINE_DETACHED)
+			list_move_tail(&engine->entry, gone);
+	list_for_each_entry_safe(engine, next, &u->attaching, entry)
+		if (engine->state & UTRACE_ENGINE_DETACHED)
+			list_move_tail(&engine->entry, gone);
+	list_splice_tail_init(&u->attaching, &u->attached);
 	utrace_recompute_locked(u);
 }
 

@@ -88,15 +88,22 @@ typedef struct callback_head *(*stp_tw_cancel_fn)(struct task_struct *,
 						  bool (*)(struct callback_head *, void *),
 						  void *);
 #define STP_TW_CANCEL_SYMBOL "task_work_cancel_match"
+#ifdef STP_EXPORTS_TASK_WORK_CANCEL_MATCH
+#define STP_TW_CANCEL_DIRECT task_work_cancel_match
+#endif
 #elif defined(STP_HAVE_TASK_WORK_CANCEL_BY_FUNC)
 typedef struct callback_head *(*stp_tw_cancel_fn)(struct task_struct *, task_work_func_t);
 #define STP_TW_CANCEL_SYMBOL "task_work_cancel"
+#ifdef STP_EXPORTS_TASK_WORK_CANCEL
+#define STP_TW_CANCEL_DIRECT task_work_cancel
+#endif
 #else
 #error "no task_work cancel function of a known shape on this kernel"
 #endif
 
 static stp_tw_cancel_fn stp_tw_cancel;
 
+#ifndef STP_TW_CANCEL_DIRECT
 static void *stp_kernel_symbol(const char *name)
 {
 	struct kprobe kp = { .symbol_name = name };
@@ -113,10 +120,15 @@ static void *stp_kernel_symbol(const char *name)
 #endif
 	return addr;
 }
+#endif
 
 static void stp_tw_cancel_init(void)
 {
+#ifdef STP_TW_CANCEL_DIRECT
+	stp_tw_cancel = STP_TW_CANCEL_DIRECT;
+#else
 	stp_tw_cancel = (stp_tw_cancel_fn)stp_kernel_symbol(STP_TW_CANCEL_SYMBOL);
+#endif
 }
 
 #ifdef STP_HAVE_TASK_WORK_CANCEL_MATCH

@@ -5,7 +5,7 @@
 #define RUNTIME_LINUX_UTRACE_COMPAT_H
 
 #if !__has_include("ustap_features.h")
-#error "ustap_features.h missing: run runtime/linux/probe-features.sh KBUILD_DIR OUTDIR and build with -I OUTDIR"
+#error "no ustap_features.h: run runtime/linux/probe-features.sh, then build with -I OUTDIR"
 #endif
 #include "ustap_features.h"
 

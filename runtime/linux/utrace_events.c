@@ -40,7 +40,7 @@ static bool stp_utrace_filter_syscalls = true;
 static void utrace_apply_flag(struct task_struct *t, bool want)
 {
 	if (!READ_ONCE(utrace_sys_active))
-		return;		/* our probes are not registered: the kernel owns the flags */
+		return;	/* our probes are not registered: the kernel owns the flags */
 	if (want) {
 		if (!stp_sys_tp_test(t))
 			stp_sys_tp_set(t);
@@ -137,7 +137,8 @@ static unsigned long utrace_clone_flags(struct task_struct *parent, struct task_
 			stp_syscall_get_args(parent, regs, args);
 			uargs = (struct clone_args __user *)args[0];
 			if (!stp_copy_nofault(&flags, &uargs->flags, sizeof(flags)) &&
-			    !stp_copy_nofault(&exit_signal, &uargs->exit_signal, sizeof(exit_signal)))
+			    !stp_copy_nofault(&exit_signal, &uargs->exit_signal,
+					      sizeof(exit_signal)))
 				return flags | (exit_signal & CSIGNAL);
 			break;
 		}

@@ -62,7 +62,7 @@ struct utrace {
 	enum utrace_resume_action resume; /* smallest request for the next safe point */
 	bool reporting;			/* a report walks 'attached' */
 	bool modifying;			/* someone holding the lock changes 'attached' */
-	bool dirty;			/* 'attaching' or detached engines wait for the reporter */
+	bool dirty;			/* engines wait for the reporter to (un)link them */
 	bool stopped;			/* parked in utrace_stop() */
 	bool fresh;			/* new child: its fork return is no syscall exit */
 	bool exiting;			/* exit seen: no new engines, no stops */

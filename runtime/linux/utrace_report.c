@@ -93,7 +93,8 @@ static void utrace_callback_finish(struct utrace *u, struct utrace_engine *engin
 		if (!(engine->state & UTRACE_ENGINE_DETACHED)) {
 			if (action == UTRACE_DETACH) {
 				utrace_mark_detached_locked(u, engine);
-				WRITE_ONCE(u->dirty, true);	/* unlinked when the report ends */
+				/* unlinked when the report ends */
+				WRITE_ONCE(u->dirty, true);
 			} else
 				utrace_set_stop_locked(u, engine);
 		}

@@ -1,4 +1,4 @@
-/* STP_FEATURES_SANITY: the kernel build tree compiles a trivial object (the script fails otherwise) */
+/* STP_FEATURES_SANITY: the kernel build tree compiles a trivial object */
 #include <linux/module.h>
 
 int stp_feature(void);

@@ -1,4 +1,4 @@
-/* STP_HAVE_SYSCALL_GET_ARGUMENTS_3: syscall_get_arguments(task, regs, args) fetches all six (5.1+) */
+/* STP_HAVE_SYSCALL_GET_ARGUMENTS_3: syscall_get_arguments(task, regs, args) (5.1+) */
 #include <linux/sched.h>
 #include <asm/syscall.h>
 

@@ -1,4 +1,4 @@
-/* STP_HAVE_SYSCALL_WORK: the syscall tracepoint flag is SYSCALL_WORK_SYSCALL_TRACEPOINT in syscall_work (5.11+) */
+/* STP_HAVE_SYSCALL_WORK: the syscall tracepoint flag is in syscall_work (5.11+) */
 #include <linux/sched.h>
 #include <linux/thread_info.h>
 

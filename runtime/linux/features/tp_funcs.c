@@ -1,4 +1,4 @@
-/* STP_HAVE_TP_FUNCS: struct tracepoint lists its probes in funcs[] (other users of a tracepoint are visible) */
+/* STP_HAVE_TP_FUNCS: struct tracepoint lists its probes in funcs[] */
 #include <linux/tracepoint.h>
 
 void *stp_feature(struct tracepoint *tp);

@@ -1,4 +1,4 @@
-/* STP_HAVE_TP_PROBE_REGISTER_DATA: tracepoint_probe_register(struct tracepoint *, probe, data) (3.15+) */
+/* STP_HAVE_TP_PROBE_REGISTER_DATA: tracepoint_probe_register(tp, probe, data) */
 #include <linux/tracepoint.h>
 
 int (*stp_feature)(struct tracepoint *, void *, void *);

@@ -387,7 +387,8 @@ static struct task_struct *ut_task(const char *s)
 /* The group's engine on the task, through a MATCH lookup. */
 static struct utrace_engine *ut_engine(struct ut_group *g, struct task_struct *t)
 {
-	return utrace_attach_task(t, UTRACE_ATTACH_MATCH_OPS | UTRACE_ATTACH_MATCH_DATA, &ut_ops, g);
+	return utrace_attach_task(t, UTRACE_ATTACH_MATCH_OPS | UTRACE_ATTACH_MATCH_DATA,
+				  &ut_ops, g);
 }
 
 static unsigned long ut_event_bit(const char *s)
@@ -604,8 +605,9 @@ static int ut_command(char *line)
 		ut_printf(" in_callback=%d\n", READ_ONCE(g->in_callback));
 	} else if (!strcmp(argv[0], "info")) {
 		NEED(2);
-		ut_printf("clone_flags=%#lx exec_tgid=%d exec_tid=%d exit_code=%ld death_signal=%d group_dead=%d attach_at=%d\n",
-			  g->clone_flags, g->exec_tgid, g->exec_tid, g->exit_code,
+		ut_printf("clone_flags=%#lx exec_tgid=%d exec_tid=%d exit_code=%ld ",
+			  g->clone_flags, g->exec_tgid, g->exec_tid, g->exit_code);
+		ut_printf("death_signal=%d group_dead=%d attach_at=%d\n",
 			  g->death_signal, g->group_dead, g->attach_at_err);
 	} else if (!strcmp(argv[0], "sys")) {
 		NEED(2);

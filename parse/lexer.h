@@ -3,10 +3,14 @@
 #ifndef PARSE_LEXER_H
 #define PARSE_LEXER_H
 #include "parse/token.h"
+#include <stdbool.h>
 
 typedef struct Lexer {
 	const SrcFile *file;
 	const char *p, *end;
+	/* An unterminated string, comment or %{ took the rest of the file:
+	 * the end of input that follows is no news to the user. */
+	bool truncated;
 } Lexer;
 
 void lexer_init(Lexer *lx, const SrcFile *file);

@@ -29,13 +29,12 @@ static int level(const Expr *e)
 	case E_ASSIGN: return P_ASSIGN;
 	case E_TERNARY: return P_TERNARY;
 	case E_BINARY: case E_LOGICAL: return binary_level(e);
+	case E_IN: return P_IN;
 	case E_COMPARE: case E_REGEX: return P_COMPARE;
 	case E_CONCAT: return P_CONCAT;
-	case E_UNARY: return P_UNARY;
+	/* '&' takes a value and is one: "&a++" is (&a)++. */
+	case E_UNARY: return e->op == OP_AMP ? P_PRIMARY : P_UNARY;
 	case E_INCDEC: return e->flags & EXPR_POSTFIX ? P_POSTFIX : P_UNARY;
-	/* &$x binds like a unary operator. */
-	case E_TARGET: case E_CAST: case E_ATVAR: case E_AUTOCAST:
-		return e->flags & EXPR_ADDR_OF ? P_UNARY : P_PRIMARY;
 	default: return P_PRIMARY;
 	}
 }
@@ -123,20 +122,21 @@ static void expr_body(StrBuf *b, const Expr *e)
 		/* "- -x", never "--x"; "! ~x", never "!~x". */
 		if (starts_with_sign(e->left) || (e->left->kind == E_UNARY && e->op == OP_NOT))
 			sb_putc(b, ' ');
-		expr_at(b, e->left, P_UNARY);
+		expr_at(b, e->left, e->op == OP_AMP ? P_PRIMARY : P_UNARY);
 		break;
 	case E_BINARY:
 	case E_LOGICAL:
 	case E_COMPARE:
 	case E_CONCAT: {
 		int lv = level(e);
-		expr_at(b, e->left, lv);
+		/* A comparison never continues a match: "(s =~ "x") == 0". */
+		expr_at(b, e->left, e->left->kind == E_REGEX ? lv + 1 : lv);
 		sb_printf(b, " %s ", e->kind == E_CONCAT ? "." : op_text[e->op]);
 		expr_at(b, e->right, lv + 1);
 		break;
 	}
 	case E_REGEX:
-		expr_at(b, e->left, P_COMPARE);
+		expr_at(b, e->left, P_SHIFT);
 		sb_printf(b, " %s ", op_text[e->op]);
 		sb_put_quoted(b, e->right->str, e->right->slen);
 		break;
@@ -153,14 +153,13 @@ static void expr_body(StrBuf *b, const Expr *e)
 		expr_at(b, e->right, P_ASSIGN);
 		break;
 	case E_INCDEC:
+		/* Both forms take a value: "(a++)++", "++(-a)". */
 		if (e->flags & EXPR_POSTFIX) {
-			expr_at(b, e->left, P_POSTFIX);
+			expr_at(b, e->left, P_PRIMARY);
 			sb_puts(b, op_text[e->op]);
 		} else {
 			sb_puts(b, op_text[e->op]);
-			if (starts_with_sign(e->left))
-				sb_putc(b, ' ');
-			expr_at(b, e->left, P_UNARY);
+			expr_at(b, e->left, P_PRIMARY);
 		}
 		break;
 	case E_IN:
@@ -208,7 +207,8 @@ static void expr_body(StrBuf *b, const Expr *e)
 		ExprKind k = (ExprKind)e->left->kind;
 		bool bare = (k == E_SYMBOL || k == E_INDEX || k == E_CALL || k == E_PRINT) &&
 			    !(k == E_INDEX && e->left->left->kind == E_HIST) &&
-			    !((k == E_SYMBOL || k == E_INDEX) && e->comps[0].kind != COMP_MEMBER) &&
+			    !((k == E_SYMBOL || k == E_INDEX) &&
+			      (e->n == 0 || e->comps[0].kind != COMP_MEMBER)) &&
 			    !(e->left->flags & EXPR_ADDR_OF);
 		if (!bare)
 			sb_putc(b, '(');

@@ -2,8 +2,10 @@
  * again and checks the two trees are equal.  The testsuite runs it on every
  * script it holds and on whole tapset libraries.
  *
- *   p1check [-p] [-q] [-g] [-t] FILE... [-- SCRIPT-ARGS...]
+ *   p1check [-p] [-P] [-q] [-g] [-t] FILE... [-- SCRIPT-ARGS...]
  *   -p  print the canonical text;  -g  guru mode;  -t  files are tapsets
+ *   -P  print expression statements fully parenthesised, as SystemTap's
+ *       -p1 dump does (see p1full.h)
  *   -q  only check, print nothing but errors
  * Exit: 0 all equal, 1 a parse error, 2 a round trip differed. */
 #include "parse/arena.h"
@@ -11,6 +13,7 @@
 #include "parse/diag.h"
 #include "parse/parser.h"
 #include "parse/unparse.h"
+#include "testsuite/tools/p1full.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,13 +26,15 @@ static const char *config_none(const char *name)
 
 int main(int argc, char **argv)
 {
-	bool print = false, guru = false, tapset = false, quiet = false;
+	bool print = false, full = false, guru = false, tapset = false, quiet = false;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "--")) {
 			break;
 		} else if (!strcmp(argv[i], "-p")) {
 			print = true;
+		} else if (!strcmp(argv[i], "-P")) {
+			full = true;
 		} else if (!strcmp(argv[i], "-g")) {
 			guru = true;
 		} else if (!strcmp(argv[i], "-t")) {
@@ -81,6 +86,12 @@ int main(int argc, char **argv)
 			unparse_file(&b, f);
 			if (print)
 				sb_write(&b, stdout);
+			if (full) {
+				StrBuf fb = { 0 };
+				p1full_file(&fb, f);
+				sb_write(&fb, stdout);
+				sb_free(&fb);
+			}
 			SrcFile *again = src_from_string("<canonical>", b.s ? b.s : "", b.len);
 			again->is_tapset = tapset;
 			StapFile *g = parse_file(again, &opts);

@@ -29,15 +29,24 @@ static void print_one_loc(Loc loc)
 }
 
 /* A token a macro produced is shown where it was written, then at each
- * expansion site out to the user's text. */
+ * expansion site out to the user's text.  A deep chain (a recursive
+ * macro) shows its innermost and outermost sites only. */
 void diag_print_loc(Loc loc)
 {
+	enum { INNER = 3, OUTER = 2 };
 	Loc site;
 	Loc written = loc_written(loc, &site);
 	print_one_loc(written);
+	uint32_t n = loc_expansion_depth(loc), i = 0;
 	while (site.file) {
-		fprintf(stderr, "in expansion of macro:\n");
+		i++;
 		written = loc_written(site, &site);
+		if (n > INNER + OUTER + 1 && i > INNER && i <= n - OUTER) {
+			if (i == INNER + 1)
+				fprintf(stderr, "in %u more expansions of macros\n", n - INNER - OUTER);
+			continue;
+		}
+		fprintf(stderr, "in expansion of macro:\n");
 		print_one_loc(written);
 	}
 }

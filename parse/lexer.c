@@ -21,6 +21,7 @@ void lexer_init(Lexer *lx, const SrcFile *file)
 	lx->file = file;
 	lx->p = file->text;
 	lx->end = file->text + file->len;
+	lx->truncated = false;
 }
 
 static Loc here(const Lexer *lx, const char *p)
@@ -68,6 +69,7 @@ static void skip_space(Lexer *lx)
 				q++;
 			if (q + 1 >= end) {
 				lex_error(lx, p, "%s", "unterminated comment, missing '*/'");
+				lx->truncated = true;
 				p = end;
 				break;
 			}
@@ -101,11 +103,14 @@ static void lex_string(Lexer *lx, Token *t)
 		close++;
 	}
 	if (close >= end || *close != '"') {
+		/* Strings do not span lines.  What follows an unterminated one
+		 * is unknowable (its quotes pair the wrong way), so lexing ends. */
 		lex_error(lx, start, "%s", "unterminated string, missing closing '\"'");
 		t->kind = TK_STRING;
 		t->str = "";
 		t->slen = 0;
-		lx->p = close;
+		lx->p = end;
+		lx->truncated = true;
 		t->len = (uint32_t)(close - start);
 		return;
 	}
@@ -316,6 +321,7 @@ void lex_next(Lexer *lx, Token *t)
 			q++;
 		if (q + 1 >= end) {
 			lex_error(lx, p, "%s", "unterminated embedded C, missing '%}'");
+			lx->truncated = true;
 			lx->p = end;
 			t->kind = TK_EOF;
 			t->len = 0;

@@ -36,7 +36,13 @@ struct PPCond {
 
 MacroTable g_library_macros;
 
-enum { MAX_EXPANSION_DEPTH = 200, MAX_EXPANSIONS = 10000000 };
+enum {
+	/* Macros nest this deep at most: a recursive one stops here. */
+	MAX_EXPANSION_DEPTH = 200,
+	/* Tokens that macro bodies and arguments may produce in one file: the
+	 * Debian tapset library makes 300,000 in all, 16,000 at most in one. */
+	MAX_EXPANDED_TOKENS = 1000000,
+};
 
 static const char PP[] = "parse";
 
@@ -141,6 +147,13 @@ static void fetch_raw(Preproc *pp, Token *t)
 			continue;
 		}
 		*t = in->toks[in->pos++];
+		if (++pp->expanded_tokens > MAX_EXPANDED_TOKENS) {
+			diag_error(PP, in->site.file ? in->site : t->loc,
+				   "macro expansion makes more than %d tokens", MAX_EXPANDED_TOKENS);
+			pp->ninputs = 0;
+			pp->overflow = true;
+			continue;
+		}
 		if (in->site.file)
 			t->loc = loc_expanded(t->loc, in->site);
 		if (in->macro && t->kind == TK_IDENT && t->str[0] == '@') {
@@ -269,20 +282,27 @@ static void define_macro(Preproc *pp, const Token *at)
 	m->loc = t.loc;
 	fetch_raw(pp, &t);
 	if (tok_is_op(&t, OP_LPAREN)) {
+		/* (a, b): at least one name, no trailing comma, no repeats. */
 		PtrVec params = { 0 };
-		fetch_raw(pp, &t);
-		while (!tok_is_op(&t, OP_RPAREN)) {
+		for (;;) {
+			fetch_raw(pp, &t);
 			if (t.kind != TK_IDENT || t.str[0] == '$' || t.str[0] == '@') {
 				diag_error(PP, t.loc, "expected a macro parameter name, found %s",
 					   tok_describe(&t, buf, sizeof(buf)));
 				free(params.v);
 				return;
 			}
+			for (int i = 0; i < params.n; i++)
+				if (params.v[i] == t.str) {
+					diag_error(PP, t.loc, "duplicate macro parameter '%s'", t.str);
+					free(params.v);
+					return;
+				}
 			vec_push(&params, (void *)t.str);
 			fetch_raw(pp, &t);
-			if (tok_is_op(&t, OP_COMMA))
-				fetch_raw(pp, &t);
-			else if (!tok_is_op(&t, OP_RPAREN)) {
+			if (tok_is_op(&t, OP_RPAREN))
+				break;
+			if (!tok_is_op(&t, OP_COMMA)) {
 				diag_error(PP, t.loc, "expected ',' or ')' in macro parameters, found %s",
 					   tok_describe(&t, buf, sizeof(buf)));
 				free(params.v);
@@ -335,10 +355,13 @@ static const Macro *find_macro(const Preproc *pp, const Token *t)
 static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 {
 	char buf[128];
+	if (pp->overflow)
+		return;
 	/* A macro that expands to itself nests without end: the depth limit
 	 * catches it (a use inside its own arguments is fine). */
-	if (pp->ninputs >= MAX_EXPANSION_DEPTH || ++pp->expansions > MAX_EXPANSIONS) {
-		diag_error(PP, at->loc, "recursive or too deep expansion of macro '@%s'", m->name);
+	if (loc_expansion_depth(at->loc) >= MAX_EXPANSION_DEPTH) {
+		diag_error(PP, at->loc, "macro '@%s' expands too deep (more than %d levels): "
+			   "is it recursive?", m->name, MAX_EXPANSION_DEPTH);
 		pp->ninputs = 0;
 		return;
 	}
@@ -391,16 +414,26 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 	in->nargs = nargs;
 }
 
-/* ---- conditionals ---- */
+/* ---- conditionals ----
+ *
+ * %( LEFT OP RIGHT [&& ...] [|| ...] %? then %: else %)
+ *
+ * RIGHT is a literal.  What LEFT is decides what RIGHT must be and which
+ * operators apply, as in SystemTap:
+ *   kernel_v kernel_vr systemtap_v   string; versions ("2.6.9" < "2.6.10");
+ *                                    == and != match a glob
+ *   arch runtime                     string; == != only, glob
+ *   systemtap_privilege              string; == != only, exact
+ *   guru_mode                        number; == != only
+ *   CONFIG_NAME                      string (== != only, glob; unset is "")
+ *                                    or number (unset is 0), or another
+ *                                    CONFIG_NAME (numbers when both are)
+ *   a number / a string literal      number / string; exact
+ * ustap also takes parentheses around conditions. */
 
-typedef struct CondVal {
-	bool is_num;
-	bool is_version;	/* kernel_v and friends compare as versions */
-	bool is_glob;		/* == and != match the right side as a pattern */
-	int64_t num;
-	const char *str;
-	Loc loc;
-} CondVal;
+typedef enum CondKind {
+	CK_VERSION, CK_GLOB, CK_EXACT, CK_GURU, CK_CONFIG, CK_NUMBER, CK_STRING,
+} CondKind;
 
 typedef struct CondParser {
 	Preproc *pp;
@@ -440,74 +473,6 @@ static void cond_fail(CondParser *cp, const char *what)
 
 static bool cond_or(CondParser *cp);
 
-static CondVal cond_operand(CondParser *cp)
-{
-	/* Literal numbers have no string; CONFIG values that look like numbers
-	 * have both, so they compare either way. */
-	CondVal v = { .loc = cp->t.loc };
-	const PPContext *ctx = cp->pp->ctx;
-	Token *t = &cp->t;
-	if (t->kind == TK_NUMBER) {
-		v.is_num = true;
-		v.num = (int64_t)t->num;
-	} else if (tok_is_op(t, OP_MINUS)) {
-		cond_advance(cp);
-		if (t->kind != TK_NUMBER) {
-			cond_fail(cp, "a number after '-'");
-			return v;
-		}
-		v.is_num = true;
-		v.num = -(int64_t)t->num;
-	} else if (t->kind == TK_STRING) {
-		v.str = t->str;
-	} else if (t->kind == TK_IDENT) {
-		const char *n = t->str;
-		v.is_glob = true;
-		v.str = "";
-		if (!strcmp(n, "kernel_v")) {
-			v.str = ctx ? ctx->kernel_v : "";
-			v.is_version = true;
-		} else if (!strcmp(n, "kernel_vr")) {
-			v.str = ctx ? ctx->kernel_vr : "";
-			v.is_version = true;
-		} else if (!strcmp(n, "systemtap_v")) {
-			v.str = ctx ? ctx->systemtap_v : "";
-			v.is_version = true;
-		} else if (!strcmp(n, "arch")) {
-			v.str = ctx ? ctx->arch : "";
-		} else if (!strcmp(n, "runtime")) {
-			v.str = ctx ? ctx->runtime : "";
-		} else if (!strcmp(n, "systemtap_privilege")) {
-			v.str = ctx ? ctx->privilege : "";
-		} else if (!strcmp(n, "guru_mode")) {
-			v.str = NULL;
-			v.is_num = true;
-			v.num = ctx && ctx->guru_mode;
-		} else if (!strncmp(n, "CONFIG_", 7)) {
-			const char *val = ctx && ctx->config ? ctx->config(n) : NULL;
-			v.str = val ? val : "";
-			char *end;
-			if (val && *val) {
-				long long x = strtoll(val, &end, 0);
-				if (!*end) {
-					v.is_num = true;
-					v.num = x;
-				}
-			}
-		} else {
-			cond_fail(cp, "'arch', 'kernel_v', 'kernel_vr', 'systemtap_v', 'runtime', "
-				  "'systemtap_privilege', 'guru_mode', 'CONFIG_...' or a literal");
-			return v;
-		}
-	} else {
-		cond_fail(cp, "'arch', 'kernel_v', 'kernel_vr', 'systemtap_v', 'runtime', "
-			  "'systemtap_privilege', 'guru_mode', 'CONFIG_...' or a literal");
-		return v;
-	}
-	cond_advance(cp);
-	return v;
-}
-
 /* Compares dotted versions numerically: "2.6.9" < "2.6.10". */
 static int version_cmp(const char *a, const char *b)
 {
@@ -526,44 +491,13 @@ static int version_cmp(const char *a, const char *b)
 	return 0;
 }
 
-static bool cond_compare(CondParser *cp)
+static int num_cmp(int64_t a, int64_t b)
 {
-	if (tok_is_op(&cp->t, OP_LPAREN)) {
-		cond_advance(cp);
-		bool r = cond_or(cp);
-		if (!tok_is_op(&cp->t, OP_RPAREN))
-			cond_fail(cp, "')'");
-		else
-			cond_advance(cp);
-		return r;
-	}
-	CondVal a = cond_operand(cp);
-	if (cp->failed)
-		return false;
-	int op = cp->t.kind == TK_OP ? cp->t.op : OP_NONE;
-	if (op != OP_EQ && op != OP_NE && op != OP_LT && op != OP_LE && op != OP_GT && op != OP_GE) {
-		cond_fail(cp, "a comparison operator");
-		return false;
-	}
-	Loc at = cp->t.loc;
-	cond_advance(cp);
-	CondVal b = cond_operand(cp);
-	if (cp->failed)
-		return false;
-	int c;
-	if (a.is_num && b.is_num) {
-		c = a.num < b.num ? -1 : a.num > b.num;
-	} else if (!a.str || !b.str) {
-		diag_error(PP, at, "comparison between a number and a string in a conditional");
-		cp->failed = true;
-		return false;
-	} else if ((op == OP_EQ || op == OP_NE) && a.is_glob) {
-		c = fnmatch(b.str, a.str, 0) == 0 ? 0 : 1;
-	} else if (a.is_version || b.is_version) {
-		c = version_cmp(a.str, b.str);
-	} else {
-		c = strcmp(a.str, b.str);
-	}
+	return a < b ? -1 : a > b;
+}
+
+static bool cond_result(int op, int c)
+{
 	switch (op) {
 	case OP_EQ: return c == 0;
 	case OP_NE: return c != 0;
@@ -572,6 +506,152 @@ static bool cond_compare(CondParser *cp)
 	case OP_GT: return c > 0;
 	default: return c >= 0;
 	}
+}
+
+/* The left side: sets *kind and the value to compare (*str or *num). */
+static bool cond_left(CondParser *cp, CondKind *kind, const char **str, int64_t *num)
+{
+	const PPContext *ctx = cp->pp->ctx;
+	const Token *t = &cp->t;
+	*str = "";
+	*num = 0;
+	if (t->kind == TK_NUMBER) {
+		*kind = CK_NUMBER;
+		*num = (int64_t)t->num;
+	} else if (t->kind == TK_STRING) {
+		*kind = CK_STRING;
+		*str = t->str;
+	} else if (t->kind == TK_IDENT || t->kind == TK_KEYWORD) {
+		const char *n = t->str;
+		const char *v = NULL;
+		if (!strcmp(n, "kernel_v")) {
+			*kind = CK_VERSION, v = ctx ? ctx->kernel_v : NULL;
+		} else if (!strcmp(n, "kernel_vr")) {
+			*kind = CK_VERSION, v = ctx ? ctx->kernel_vr : NULL;
+		} else if (!strcmp(n, "systemtap_v")) {
+			*kind = CK_VERSION, v = ctx ? ctx->systemtap_v : NULL;
+		} else if (!strcmp(n, "arch")) {
+			*kind = CK_GLOB, v = ctx ? ctx->arch : NULL;
+		} else if (!strcmp(n, "runtime")) {
+			*kind = CK_GLOB, v = ctx ? ctx->runtime : NULL;
+		} else if (!strcmp(n, "systemtap_privilege")) {
+			*kind = CK_EXACT, v = ctx ? ctx->privilege : NULL;
+		} else if (!strcmp(n, "guru_mode")) {
+			*kind = CK_GURU;
+			*num = ctx && ctx->guru_mode;
+		} else if (!strncmp(n, "CONFIG_", 7) && n[7]) {
+			*kind = CK_CONFIG;
+			v = ctx && ctx->config ? ctx->config(n) : NULL;
+		} else {
+			goto bad;
+		}
+		*str = v ? v : "";
+	} else {
+		goto bad;
+	}
+	return true;
+bad:
+	cond_fail(cp, "'arch', 'kernel_v', 'kernel_vr', 'systemtap_v', 'runtime', "
+		  "'systemtap_privilege', 'guru_mode', 'CONFIG_...' or a literal");
+	return false;
+}
+
+/* Reads a CONFIG value as a number: unset is 0; false if it is not one. */
+static bool config_number(const char *v, int64_t *out)
+{
+	char *end = NULL;
+	*out = *v ? strtoll(v, &end, 0) : 0;
+	return !end || !*end;
+}
+
+/* CONFIG_NR_CPUS >= CONFIG_SPLIT_PTLOCK_CPUS: numbers when both are. */
+static bool cond_config_pair(CondParser *cp, const Token *left, const char *lstr, int op)
+{
+	const PPContext *ctx = cp->pp->ctx;
+	const char *rv = ctx && ctx->config ? ctx->config(cp->t.str) : NULL;
+	const char *rstr = rv ? rv : "";
+	int64_t a, b;
+	bool lnum = config_number(lstr, &a), rnum = config_number(rstr, &b);
+	bool nums = lnum && rnum;
+	if (!nums && op != OP_EQ && op != OP_NE) {
+		if (lnum)
+			diag_error(PP, cp->t.loc, "%s is \"%s\", not a number", cp->t.str, rstr);
+		else
+			diag_error(PP, left->loc, "%s is \"%s\", not a number", left->str, lstr);
+		cp->failed = true;
+		return false;
+	}
+	int c = nums ? num_cmp(a, b) : strcmp(lstr, rstr);
+	cond_advance(cp);
+	return cond_result(op, c);
+}
+
+static bool cond_compare(CondParser *cp)
+{
+	if (tok_is_op(&cp->t, OP_LPAREN)) {
+		cond_advance(cp);
+		bool r = cond_or(cp);
+		if (!cp->failed && !tok_is_op(&cp->t, OP_RPAREN))
+			cond_fail(cp, "')'");
+		else if (!cp->failed)
+			cond_advance(cp);
+		return r;
+	}
+	CondKind kind;
+	const char *lstr;
+	int64_t lnum;
+	Token left = cp->t;
+	if (!cond_left(cp, &kind, &lstr, &lnum))
+		return false;
+	cond_advance(cp);
+	int op = cp->t.kind == TK_OP ? cp->t.op : OP_NONE;
+	bool eq_only = kind == CK_GLOB || kind == CK_EXACT || kind == CK_GURU;
+	if (op != OP_EQ && op != OP_NE) {
+		bool ordered = op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
+		if (!ordered || eq_only) {
+			cond_fail(cp, eq_only ? "'==' or '!='" : "a comparison operator");
+			return false;
+		}
+	}
+	cond_advance(cp);
+	const Token *r = &cp->t;
+	if (kind == CK_CONFIG && r->kind == TK_IDENT && !strncmp(r->str, "CONFIG_", 7))
+		return cond_config_pair(cp, &left, lstr, op);
+	bool want_num = kind == CK_NUMBER || kind == CK_GURU ||
+			(kind == CK_CONFIG && r->kind == TK_NUMBER);
+	if (want_num && r->kind != TK_NUMBER) {
+		cond_fail(cp, "a number");
+		return false;
+	}
+	if (!want_num && r->kind != TK_STRING) {
+		cond_fail(cp, kind == CK_CONFIG ? "a string or a number" : "a string literal");
+		return false;
+	}
+	int c;
+	if (kind == CK_CONFIG && want_num) {
+		/* An unset option is 0; a set one must read as a number. */
+		int64_t v;
+		if (!config_number(lstr, &v)) {
+			diag_error(PP, left.loc, "%s is \"%s\", not a number", left.str, lstr);
+			cp->failed = true;
+			return false;
+		}
+		c = num_cmp(v, (int64_t)r->num);
+	} else if (want_num) {
+		c = num_cmp(lnum, (int64_t)r->num);
+	} else if (kind == CK_CONFIG && op != OP_EQ && op != OP_NE) {
+		cond_fail(cp, "'==' or '!=' before a string");
+		return false;
+	} else if ((kind == CK_VERSION || kind == CK_GLOB || kind == CK_CONFIG) &&
+		   (op == OP_EQ || op == OP_NE)) {
+		c = fnmatch(r->str, lstr, 0) == 0 ? 0 : 1;
+	} else if (kind == CK_VERSION) {
+		c = version_cmp(lstr, r->str);
+	} else {
+		c = strcmp(lstr, r->str);
+	}
+	cond_advance(cp);
+	return cond_result(op, c);
 }
 
 static bool cond_and(CondParser *cp)
@@ -594,7 +674,9 @@ static bool cond_or(CondParser *cp)
 	return r;
 }
 
-/* Skips a branch; returns the %: or %) that ended it (or EOF). */
+/* Skips a branch up to the %: (when stop_at_else) or %) that ends it,
+ * leaving that token in *t (or EOF).  A second %: of the same
+ * conditional is an error. */
 static void skip_branch(Preproc *pp, Token *t, bool stop_at_else)
 {
 	int depth = 0;
@@ -602,13 +684,16 @@ static void skip_branch(Preproc *pp, Token *t, bool stop_at_else)
 		fetch_raw(pp, t);
 		if (t->kind == TK_EOF)
 			return;
-		if (tok_is_op(t, OP_PP_IF))
+		if (tok_is_op(t, OP_PP_IF)) {
 			depth++;
-		else if (tok_is_op(t, OP_PP_END)) {
+		} else if (tok_is_op(t, OP_PP_END)) {
 			if (depth-- == 0)
 				return;
-		} else if (tok_is_op(t, OP_PP_ELSE) && depth == 0 && stop_at_else)
-			return;
+		} else if (tok_is_op(t, OP_PP_ELSE) && depth == 0) {
+			if (stop_at_else)
+				return;
+			diag_error(PP, t->loc, "a second '%%:' in one conditional");
+		}
 	}
 }
 
@@ -702,6 +787,10 @@ void pp_next(Preproc *pp, Token *t)
 				continue;
 			}
 			case OP_PP_ELSE:
+				if (pp->nconds && pp->conds[pp->nconds - 1].state == COND_ELSE) {
+					diag_error(PP, t->loc, "a second '%%:' in one conditional");
+					continue;
+				}
 				if (pp->nconds && pp->conds[pp->nconds - 1].state == COND_THEN) {
 					Token end;
 					skip_branch(pp, &end, false);

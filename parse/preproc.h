@@ -42,7 +42,8 @@ typedef struct Preproc {
 	int ninputs, inputs_cap;
 	PPCond *conds;			/* open %( conditionals */
 	int nconds, conds_cap;
-	int expansions;			/* guards against runaway expansion */
+	long expanded_tokens;		/* guards against runaway expansion */
+	bool overflow;			/* ... which stopped all expansion */
 } Preproc;
 
 void pp_init(Preproc *pp, const SrcFile *file, const PPContext *ctx);

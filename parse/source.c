@@ -14,6 +14,7 @@ static uint32_t nfiles, files_cap;
 
 typedef struct Expansion {
 	Loc written, site;
+	uint32_t depth;		/* 1 for a token of a macro the user's text invoked */
 } Expansion;
 static Expansion *expansions;
 static uint32_t nexpansions, expansions_cap;
@@ -120,8 +121,16 @@ Loc loc_expanded(Loc written, Loc site)
 	}
 	if (nexpansions >= LOC_EXPANDED)
 		fatal("too many macro expansions");
-	expansions[nexpansions] = (Expansion){ written, site };
+	uint32_t depth = loc_expansion_depth(site) + 1;
+	expansions[nexpansions] = (Expansion){ written, site, depth };
 	return (Loc){ LOC_EXPANDED | nexpansions++, written.off };
+}
+
+uint32_t loc_expansion_depth(Loc loc)
+{
+	if (!(loc.file & LOC_EXPANDED))
+		return 0;
+	return expansions[loc.file & ~LOC_EXPANDED].depth;
 }
 
 Loc loc_written(Loc loc, Loc *site)

@@ -31,6 +31,8 @@ SrcFile *src_from_string(const char *name, const char *text, size_t len);
 const SrcFile *src_get(uint32_t id);
 
 Loc loc_expanded(Loc written, Loc site);
+/* How many macro expansions produced a token: 0 for text as written. */
+uint32_t loc_expansion_depth(Loc loc);
 /* Where a location was written; *site (if not NULL) gets the expansion
  * site, or a zero Loc when the token was not produced by a macro. */
 Loc loc_written(Loc loc, Loc *site);

@@ -4,6 +4,7 @@
 #include "parse/diag.h"
 #include "translate/options.h"
 #include "translate/pass1.h"
+#include "translate/report.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,9 +22,22 @@ int main(int argc, char **argv)
 	g_diag.suppress_warnings = s.suppress_warnings;
 	g_diag.warnings_are_errors = s.warnings_are_errors;
 
-	if (pass1_parse(&s)) {
+	if (s.list_mode != LIST_NONE) {
+		/* Listings are pass 2's (-l/-L/--dump-*); there is no user script. */
+		fputs("stap: listings (-l, -L, --dump-*) are not implemented yet\n", stderr);
+		return 1;
+	}
+	PassTimer t1;
+	report_start(&t1);
+	int failed = pass1_parse(&s);
+	if (failed) {
 		int n = diag_error_count();
-		fprintf(stderr, "%d parse error%s.\nPass 1: parse failed.\n", n, n == 1 ? "" : "s");
+		if (n)
+			fprintf(stderr, "%d parse error%s.\n", n, n == 1 ? "" : "s");
+	}
+	report_pass1(&s, &t1);
+	if (failed) {
+		report_failed(1);
 		return 1;
 	}
 	if (s.last_pass == 1) {

@@ -135,8 +135,10 @@ static void lex_string(Lexer *lx, Token *t)
 			int v = 0, k = 0;
 			while (k < 2 && p < close && hexval(*p) >= 0)
 				v = v * 16 + hexval(*p++), k++;
-			if (k == 0)
-				lex_error(lx, p - 2, "%s", "\\x used with no following hex digits");
+			if (k == 0 && !t->op) {
+				t->op = TOK_BAD_ESCAPE;
+				t->num = (uint64_t)(p - 2 - start);
+			}
 			out[n++] = (char)v;
 			break;
 		}
@@ -163,11 +165,14 @@ static void lex_string(Lexer *lx, Token *t)
 }
 
 /* Numbers wrap into 64 bits: values above INT64_MAX become negative, as in
- * SystemTap; anything above 2^64-1 or malformed is an error. */
+ * SystemTap; anything above 2^64-1 or malformed is an error, reported only
+ * if the token is used (lex_report_bad): a branch a conditional skips may
+ * hold anything. */
 static void lex_number(Lexer *lx, Token *t)
 {
 	const char *start = lx->p, *p = start;
-	while (p < lx->end && ident_char[(unsigned char)*p] && *p != '$')
+	/* Letters and digits, as SystemTap: "1_000" is 1 then _000. */
+	while (p < lx->end && ident_char[(unsigned char)*p] && *p != '$' && *p != '_')
 		p++;
 	lx->p = p;
 	t->kind = TK_NUMBER;
@@ -197,11 +202,10 @@ static void lex_number(Lexer *lx, Token *t)
 	t->num = v;
 	return;
 bad:
-	diag_error("parse", here(lx, start), "invalid number '%.*s'", (int)len, start);
+	t->op = TOK_BAD_NUMBER;
 	return;
 range:
-	diag_error("parse", here(lx, start), "number '%.*s' out of range (above 2^64-1)",
-		   (int)len, start);
+	t->op = TOK_NUMBER_RANGE;
 }
 
 static int match_op(const char *p, const char *end)
@@ -277,6 +281,9 @@ void lex_next(Lexer *lx, Token *t)
 	}
 	unsigned char c = (unsigned char)*p;
 
+	/* A lone '@' starts nothing; "@" then a name or digit is a word. */
+	if (c == '@' && (p + 1 >= end || (!ident_char[(unsigned char)p[1]] && p[1] != '#')))
+		goto junk;
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
 	    c == '$' || c == '@') {
 		const char *q = p + 1;
@@ -347,6 +354,7 @@ void lex_next(Lexer *lx, Token *t)
 	}
 	/* Anything else is one junk character (a whole UTF-8 sequence, so
 	 * messages never split one); the parser reports it in context. */
+junk:;
 	size_t len = 1;
 	if (c >= 0xc0)
 		while (p + len < end && ((unsigned char)p[len] & 0xc0) == 0x80 && len < 4)
@@ -356,6 +364,29 @@ void lex_next(Lexer *lx, Token *t)
 	t->slen = (uint32_t)len;
 	t->len = (uint32_t)len;
 	lx->p = p + len;
+}
+
+void lex_report_bad(Token *t)
+{
+	Loc at = loc_written(t->loc, NULL);
+	const SrcFile *f = loc_file(at);
+	const char *src = f->text + at.off;
+	int len = (int)t->len;
+	switch (t->op) {
+	case TOK_BAD_NUMBER:
+		diag_error("parse", t->loc, "invalid number '%.*s'", len, src);
+		break;
+	case TOK_NUMBER_RANGE:
+		diag_error("parse", t->loc, "number '%.*s' out of range (above 2^64-1)", len, src);
+		break;
+	case TOK_BAD_ESCAPE:
+		/* Point at the escape itself when the token was written here. */
+		diag_error("parse", t->loc.file & LOC_EXPANDED ? t->loc :
+			   (Loc){ t->loc.file, t->loc.off + (uint32_t)t->num },
+			   "\\x used with no following hex digits");
+		break;
+	}
+	t->op = 0;
 }
 
 const char *tok_describe(const Token *t, char *buf, size_t size)

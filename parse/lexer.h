@@ -18,4 +18,13 @@ void lexer_init(Lexer *lx, const SrcFile *file);
  * reported as a parse error and lexing goes on after it. */
 void lex_next(Lexer *lx, Token *t);
 
+/* A malformed number or escape is marked in its token's op (numbers and
+ * strings have no other use for it) and reported when the token is used. */
+enum { TOK_BAD_NUMBER = 1, TOK_NUMBER_RANGE, TOK_BAD_ESCAPE };
+static inline bool tok_is_bad(const Token *t)
+{
+	return (t->kind == TK_NUMBER || t->kind == TK_STRING) && t->op;
+}
+void lex_report_bad(Token *t);
+
 #endif

@@ -3,7 +3,7 @@
  *   assignment (right)   = += -= *= /= %= <<= >>= &= ^= |= .= <<<
  *   ternary (right)      ?:
  *   || && | ^ &          left
- *   in                   k in a, k in a in b; [k, ...] in a starts here only
+ *   in                   k in a (once); [k, ...] in a starts here only
  *   comparison           < <= > >= == != (left); or one =~ !~ "literal"
  *   << >> >>>  .  + -  * / %   left
  *   unary                - + ! ~ (nested); ++ -- of a value
@@ -11,9 +11,9 @@
  *   value                literals, names, calls, a[i], $targets, @ops, (e),
  *                        &value; then ->member, [i], $ or $$ make an autocast
  *
- * Nothing tighter than 'in' may follow an 'in' or a regex match, and a
- * match may not follow a comparison: SystemTap's grammar ends the
- * expression there, and "x = a in b + c" is two statements. */
+ * Nothing as tight as 'in' may follow an 'in', nothing tighter a regex
+ * match, and a match may not follow a comparison: SystemTap's grammar
+ * ends the expression there, and "x = a in b + c" is two statements. */
 #include "parse/parser-impl.h"
 #include "parse/arena.h"
 #include "parse/diag.h"
@@ -591,11 +591,10 @@ static Expr *parse_value(Parser *p)
 		return parse_identifier(p);
 	case TK_OP:
 		if (t->op == OP_LPAREN) {
-			enter(p);
+			/* parse_expr counts the level: one per parenthesis. */
 			advance(p);
 			Expr *e = parse_expr(p);
 			expect_op(p, OP_RPAREN);
-			leave(p);
 			return maybe_autocast(p, e);
 		}
 		if (t->op == OP_AMP)
@@ -694,16 +693,15 @@ static Expr *parse_binary(Parser *p, int min_prec)
 			e->args = args;
 			e->n = 1;
 			e->left = parse_array_base(p);
-			cap = PREC_IN;
+			cap = PREC_IN - 1;
 		} else if (kind == E_REGEX) {
 			if (peek(p)->kind != TK_STRING)
 				expected(p, "a literal string regular expression");
 			e->right = parse_string(p);
 			cap = PREC_IN;
 		} else {
-			enter(p);
+			/* Recursion here is bounded by the number of levels. */
 			e->right = parse_binary(p, prec + 1);
-			leave(p);
 			cap = prec;
 			after_compare = kind == E_COMPARE;
 		}

@@ -173,6 +173,21 @@ static void pp_expand(Parser *p, const Token *toks, int n, Loc loc, int *made)
 	}
 }
 
+/* Whether a '{' where a component starts opens {a,b} alternatives rather
+ * than a body ("probe {a,b}.c" against "probe a = { x = 1 }"): a name
+ * must follow, and no assignment after it. */
+static bool opens_alternatives(Parser *p)
+{
+	const Token *n = peek_at(p, 1);
+	const Token *after = peek_at(p, 2);
+	if (tok_is_op(n, OP_RBRACE))	/* "a.{}.b": report the empty group */
+		return tok_is_op(after, OP_DOT);
+	if (!name_part_token(n) && !tok_is_op(n, OP_LBRACE))
+		return false;
+	return !is_assign_op(after) && !tok_is_op(after, OP_SEMI) &&
+	       !tok_is_op(after, OP_INC) && !tok_is_op(after, OP_DEC);
+}
+
 static void parse_one_probe_point(Parser *p, bool allow_cond)
 {
 	Token toks[PP_MAX_TOKENS];
@@ -180,26 +195,32 @@ static void parse_one_probe_point(Parser *p, bool allow_cond)
 	Loc loc = peek(p)->loc;
 	for (;;) {
 		const Token *t = peek(p);
-		if (t->kind == TK_EOF)
-			break;
-		if (depth == 0) {
-			if (tok_is_op(t, OP_COMMA) || tok_is_op(t, OP_ASSIGN) ||
-			    tok_is_op(t, OP_ADD_ASSIGN) || tok_is_op(t, OP_QUESTION) ||
-			    tok_is_op(t, OP_NOT) || tok_is_op(t, OP_SEMI) || closes(t))
+		if (depth > 0) {
+			/* Inside (...) or {...} everything is taken, for
+			 * pp_from_tokens to report in place. */
+			if (t->kind == TK_EOF || t->kind == TK_EMBEDDED || tok_is_op(t, OP_SEMI))
 				break;
+		} else if (n > 0 && tok_is_op(&toks[n - 1], OP_DOT) && t->kind != TK_EOF &&
+			   !tok_is_op(t, OP_LBRACE)) {
+			/* What follows a '.' is a component, or reported as
+			 * not being one. */
+		} else if (tok_is_kw(t, KW_IF)) {
 			/* "a.if", "b*if" and "probe if" name components; "a.b if"
 			 * starts a condition. */
-			if (tok_is_kw(t, KW_IF) && n > 0 && !tok_is_op(&toks[n - 1], OP_DOT) &&
+			if (n > 0 && !tok_is_op(&toks[n - 1], OP_DOT) &&
 			    !(name_part_token(&toks[n - 1]) && adjacent(&toks[n - 1], t)))
 				break;
+		} else if (tok_is_op(t, OP_LBRACE)) {
 			/* '{' opens alternatives only where a component starts;
 			 * elsewhere it opens the probe body. */
-			if (tok_is_op(t, OP_LBRACE) && n > 0 && !tok_is_op(&toks[n - 1], OP_DOT))
+			if ((n > 0 && !tok_is_op(&toks[n - 1], OP_DOT)) || !opens_alternatives(p))
 				break;
+		} else if (!name_part_token(t) && !tok_is_op(t, OP_DOT) && !tok_is_op(t, OP_LPAREN)) {
+			break;
 		}
-		if (opens(t))
+		if (tok_is_op(t, OP_LBRACE) || tok_is_op(t, OP_LPAREN))
 			depth++;
-		else if (closes(t))
+		else if (tok_is_op(t, OP_RBRACE) || tok_is_op(t, OP_RPAREN))
 			depth--;
 		if (n == PP_MAX_TOKENS)
 			error_at(p, t, "probe point too long");

@@ -177,7 +177,6 @@ static Stmt *parse_delete(Parser *p)
 
 Stmt *parse_block(Parser *p)
 {
-	enter(p);
 	Stmt *s = stmt_new(S_BLOCK, expect_op(p, OP_LBRACE)->loc);
 	int mark = list_mark(p);
 	while (!is_op(p, OP_RBRACE)) {
@@ -189,8 +188,24 @@ Stmt *parse_block(Parser *p)
 	int n;
 	s->stmts = list_finish(p, mark, &n);
 	s->n = (uint32_t)n;
-	leave(p);
 	return s;
+}
+
+static bool starts_expression(const Token *t)
+{
+	switch ((TokKind)t->kind) {
+	case TK_IDENT: case TK_NUMBER: case TK_STRING: case TK_EMBEDDED:
+		return true;
+	case TK_OP:
+		switch (t->op) {
+		case OP_LPAREN: case OP_LBRACKET: case OP_MINUS: case OP_PLUS: case OP_NOT:
+		case OP_TILDE: case OP_INC: case OP_DEC: case OP_AMP:
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
 }
 
 Stmt *parse_stmt(Parser *p)
@@ -229,9 +244,9 @@ Stmt *parse_stmt(Parser *p)
 		s = parse_block(p);
 	} else if (tok_is_op(t, OP_SEMI)) {
 		s = stmt_new(S_NULL, advance(p)->loc);
-	} else if (t->kind == TK_EMBEDDED && !tok_is_op(peek_at(p, 1), OP_NONE) &&
-		   !is_assign_op(peek_at(p, 1))) {
-		/* %{ %} standing alone is an embedded-C statement. */
+	} else if (t->kind == TK_EMBEDDED && !is_assign_op(peek_at(p, 1))) {
+		/* %{ %} is an embedded-C statement unless something is
+		 * assigned to it. */
 		if (!p->privileged)
 			error_at(p, t, "embedded C needs guru mode (stap -g)");
 		advance(p);
@@ -239,10 +254,13 @@ Stmt *parse_stmt(Parser *p)
 		s->str = p->prev.str;
 		s->slen = p->prev.slen;
 		end_simple_stmt(p);
-	} else {
+	} else if (starts_expression(t)) {
 		s = stmt_new(S_EXPR, t->loc);
 		s->expr = parse_expr(p);
 		end_simple_stmt(p);
+	} else {
+		char buf[64];
+		error_at(p, t, "expected a statement, found %s", tok_describe(t, buf, sizeof(buf)));
 	}
 done:
 	leave(p);

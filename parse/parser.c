@@ -163,8 +163,10 @@ static void parse_probe(Parser *p, bool is_private)
 		expected(p, pr->alias ? "'{' to start the alias body" :
 			 "',', '=', '+=' or '{' after the probe point");
 	pr->body = parse_block(p);
-	if (pr->alias == ALIAS_PROLOGUE && is_op(p, OP_COMMA) &&
-	    tok_is_op(peek_at(p, 1), OP_LBRACE)) {
+	if (pr->alias && is_op(p, OP_COMMA) && tok_is_op(peek_at(p, 1), OP_LBRACE)) {
+		if (pr->alias == ALIAS_EPILOGUE)
+			error_at(p, peek(p), "an alias with an epilogue block is defined "
+				 "with '=', not '+='");
 		advance(p);
 		pr->epilogue = parse_block(p);
 	}
@@ -340,12 +342,14 @@ static bool starts_declaration(const Token *t)
  * ran into ("probe begin { x = \n probe end {}") is kept. */
 static void synchronise(Parser *p, Loc failed)
 {
+	p->pp.quiet = true;
 	const Token *t = peek(p);
 	if (t->kind != TK_EOF && (!starts_declaration(t) ||
 				  (t->loc.file == failed.file && t->loc.off == failed.off)))
 		advance(p);
 	while (!starts_declaration(peek(p)))
 		advance(p);
+	p->pp.quiet = false;
 }
 
 StapFile *parse_file(const SrcFile *src, const ParseOptions *opts)
@@ -375,6 +379,7 @@ StapFile *parse_file(const SrcFile *src, const ParseOptions *opts)
 		}
 		if (peek(p)->kind == TK_EOF)
 			break;
+		p->pp.quiet = false;
 		p->decl_loc = peek(p)->loc;
 		top_level(p);
 	}

@@ -148,8 +148,10 @@ static void fetch_raw(Preproc *pp, Token *t)
 		}
 		*t = in->toks[in->pos++];
 		if (++pp->expanded_tokens > MAX_EXPANDED_TOKENS) {
-			diag_error(PP, in->site.file ? in->site : t->loc,
-				   "macro expansion makes more than %d tokens", MAX_EXPANDED_TOKENS);
+			/* Reported where the outermost expansion was written. */
+			Loc at = pp->inputs[0].site.file ? pp->inputs[0].site : t->loc;
+			diag_error(PP, at, "macro expansion makes more than %d tokens",
+				   MAX_EXPANDED_TOKENS);
 			pp->ninputs = 0;
 			pp->overflow = true;
 			continue;
@@ -267,54 +269,102 @@ static Token *tv_finish(TokVec *tv, int *n)
 	return out;
 }
 
+/* After a malformed @define head, skips its %( body %) so the body is not
+ * read as a conditional: up to the first %( (unless a declaration or
+ * another @define comes first), then to its matching %). */
+static void skip_failed_definition(Preproc *pp, Token t)
+{
+	for (;;) {
+		if (t.kind == TK_EOF || (t.kind == TK_KEYWORD &&
+		    (t.op == KW_PROBE || t.op == KW_GLOBAL || t.op == KW_FUNCTION ||
+		     t.op == KW_PRIVATE)) ||
+		    (t.kind == TK_IDENT && !strcmp(t.str, "@define"))) {
+			/* Not consumed: hand it back through a one-token input. */
+			Token *keep = ANEW(&g_arena, Token);
+			*keep = t;
+			push_input(pp, keep, 1, (Loc){ 0, 0 });
+			return;
+		}
+		if (tok_is_op(&t, OP_PP_IF))
+			break;
+		fetch_raw(pp, &t);
+	}
+	for (int depth = 0;;) {
+		fetch_raw(pp, &t);
+		if (t.kind == TK_EOF || (tok_is_op(&t, OP_PP_END) && depth-- == 0))
+			return;
+		if (tok_is_op(&t, OP_PP_IF))
+			depth++;
+	}
+}
+
+static bool is_macro_name(const Token *t)
+{
+	return t->kind == TK_IDENT && t->str[0] != '$' && t->str[0] != '@';
+}
+
+/* @define NAME[(PARAM, ...)]: false after reporting what was wrong, with
+ * *t the token that was. */
+static bool read_macro_head(Preproc *pp, Macro *m, Token *t)
+{
+	char buf[128];
+	fetch_raw(pp, t);
+	if (!is_macro_name(t)) {
+		diag_error(PP, t->loc, "expected a macro name after @define, found %s",
+			   tok_describe(t, buf, sizeof(buf)));
+		return false;
+	}
+	m->name = t->str;
+	m->loc = t->loc;
+	fetch_raw(pp, t);
+	if (!tok_is_op(t, OP_LPAREN))
+		return true;
+	/* (a, b): at least one name, no trailing comma, no repeats. */
+	PtrVec params = { 0 };
+	for (;;) {
+		fetch_raw(pp, t);
+		if (!is_macro_name(t)) {
+			diag_error(PP, t->loc, "expected a macro parameter name, found %s",
+				   tok_describe(t, buf, sizeof(buf)));
+			free(params.v);
+			return false;
+		}
+		for (int i = 0; i < params.n; i++) {
+			if (params.v[i] == t->str) {
+				diag_error(PP, t->loc, "duplicate macro parameter '%s'", t->str);
+				free(params.v);
+				return false;
+			}
+		}
+		vec_push(&params, (void *)t->str);
+		fetch_raw(pp, t);
+		if (tok_is_op(t, OP_RPAREN))
+			break;
+		if (!tok_is_op(t, OP_COMMA)) {
+			diag_error(PP, t->loc, "expected ',' or ')' in macro parameters, found %s",
+				   tok_describe(t, buf, sizeof(buf)));
+			free(params.v);
+			return false;
+		}
+	}
+	m->params = (const char **)vec_finish(&params, &m->nparams);
+	fetch_raw(pp, t);
+	return true;
+}
+
 static void define_macro(Preproc *pp, const Token *at)
 {
 	char buf[128];
 	Token t;
-	fetch_raw(pp, &t);
-	if (t.kind != TK_IDENT || t.str[0] == '$' || t.str[0] == '@') {
-		diag_error(PP, t.loc, "expected a macro name after @define, found %s",
-			   tok_describe(&t, buf, sizeof(buf)));
-		return;
-	}
 	Macro *m = ANEW(&g_arena, Macro);
-	m->name = t.str;
-	m->loc = t.loc;
-	fetch_raw(pp, &t);
-	if (tok_is_op(&t, OP_LPAREN)) {
-		/* (a, b): at least one name, no trailing comma, no repeats. */
-		PtrVec params = { 0 };
-		for (;;) {
-			fetch_raw(pp, &t);
-			if (t.kind != TK_IDENT || t.str[0] == '$' || t.str[0] == '@') {
-				diag_error(PP, t.loc, "expected a macro parameter name, found %s",
-					   tok_describe(&t, buf, sizeof(buf)));
-				free(params.v);
-				return;
-			}
-			for (int i = 0; i < params.n; i++)
-				if (params.v[i] == t.str) {
-					diag_error(PP, t.loc, "duplicate macro parameter '%s'", t.str);
-					free(params.v);
-					return;
-				}
-			vec_push(&params, (void *)t.str);
-			fetch_raw(pp, &t);
-			if (tok_is_op(&t, OP_RPAREN))
-				break;
-			if (!tok_is_op(&t, OP_COMMA)) {
-				diag_error(PP, t.loc, "expected ',' or ')' in macro parameters, found %s",
-					   tok_describe(&t, buf, sizeof(buf)));
-				free(params.v);
-				return;
-			}
-		}
-		m->params = (const char **)vec_finish(&params, &m->nparams);
-		fetch_raw(pp, &t);
+	if (!read_macro_head(pp, m, &t)) {
+		skip_failed_definition(pp, t);
+		return;
 	}
 	if (!tok_is_op(&t, OP_PP_IF)) {
 		diag_error(PP, t.loc, "expected '%%(' to start the body of macro @%s, found %s",
 			   m->name, tok_describe(&t, buf, sizeof(buf)));
+		skip_failed_definition(pp, t);
 		return;
 	}
 	TokVec body = { 0 };
@@ -427,7 +477,8 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
  *   guru_mode                        number; == != only
  *   CONFIG_NAME                      string (== != only, glob; unset is "")
  *                                    or number (unset is 0), or another
- *                                    CONFIG_NAME (numbers when both are)
+ *                                    CONFIG_NAME (numbers when both are,
+ *                                    else strings)
  *   a number / a string literal      number / string; exact
  * ustap also takes parentheses around conditions. */
 
@@ -449,6 +500,10 @@ static void cond_advance(CondParser *cp)
 {
 	for (;;) {
 		fetch_raw(cp->pp, &cp->t);
+		if (tok_is_bad(&cp->t)) {
+			lex_report_bad(&cp->t);
+			cp->failed = true;
+		}
 		if (is_script_arg(&cp->t)) {
 			if (expand_script_arg(cp->pp, &cp->t))
 				return;
@@ -564,23 +619,15 @@ static bool config_number(const char *v, int64_t *out)
 	return !end || !*end;
 }
 
-/* CONFIG_NR_CPUS >= CONFIG_SPLIT_PTLOCK_CPUS: numbers when both are. */
-static bool cond_config_pair(CondParser *cp, const Token *left, const char *lstr, int op)
+/* CONFIG_NR_CPUS >= CONFIG_SPLIT_PTLOCK_CPUS: numbers when both are,
+ * else strings, as SystemTap compares them. */
+static bool cond_config_pair(CondParser *cp, const char *lstr, int op)
 {
 	const PPContext *ctx = cp->pp->ctx;
 	const char *rv = ctx && ctx->config ? ctx->config(cp->t.str) : NULL;
 	const char *rstr = rv ? rv : "";
 	int64_t a, b;
-	bool lnum = config_number(lstr, &a), rnum = config_number(rstr, &b);
-	bool nums = lnum && rnum;
-	if (!nums && op != OP_EQ && op != OP_NE) {
-		if (lnum)
-			diag_error(PP, cp->t.loc, "%s is \"%s\", not a number", cp->t.str, rstr);
-		else
-			diag_error(PP, left->loc, "%s is \"%s\", not a number", left->str, lstr);
-		cp->failed = true;
-		return false;
-	}
+	bool nums = config_number(lstr, &a) && config_number(rstr, &b);
 	int c = nums ? num_cmp(a, b) : strcmp(lstr, rstr);
 	cond_advance(cp);
 	return cond_result(op, c);
@@ -616,7 +663,7 @@ static bool cond_compare(CondParser *cp)
 	cond_advance(cp);
 	const Token *r = &cp->t;
 	if (kind == CK_CONFIG && r->kind == TK_IDENT && !strncmp(r->str, "CONFIG_", 7))
-		return cond_config_pair(cp, &left, lstr, op);
+		return cond_config_pair(cp, lstr, op);
 	bool want_num = kind == CK_NUMBER || kind == CK_GURU ||
 			(kind == CK_CONFIG && r->kind == TK_NUMBER);
 	if (want_num && r->kind != TK_NUMBER) {
@@ -727,6 +774,8 @@ static void begin_conditional(Preproc *pp, const Token *at)
 				return;
 			fetch_raw(pp, &t);
 		}
+		if (t.kind == TK_EOF)
+			return;
 		taken = false;
 	}
 	Token t;
@@ -747,6 +796,12 @@ void pp_next(Preproc *pp, Token *t)
 {
 	for (;;) {
 		fetch_raw(pp, t);
+		if (tok_is_bad(t)) {
+			if (pp->quiet)
+				t->op = 0;
+			else
+				lex_report_bad(t);
+		}
 		switch (t->kind) {
 		case TK_EOF:
 			if (pp->nconds) {

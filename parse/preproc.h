@@ -44,6 +44,8 @@ typedef struct Preproc {
 	int nconds, conds_cap;
 	long expanded_tokens;		/* guards against runaway expansion */
 	bool overflow;			/* ... which stopped all expansion */
+	bool quiet;			/* the parser is skipping: bad numbers and
+					   escapes go unreported */
 } Preproc;
 
 void pp_init(Preproc *pp, const SrcFile *file, const PPContext *ctx);

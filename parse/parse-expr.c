@@ -128,10 +128,15 @@ bool parse_signed_number(Parser *p, int64_t *out)
 
 /* ---- lists ---- */
 
-/* Index lists: a[i, j], [i, j] in a, delete a[*, j].  '*' becomes NULL. */
-Expr **parse_index_list(Parser *p, bool allow_star, OpCode close, uint32_t *n)
+static Expr *parse_binary(Parser *p, int min_prec);
+
+/* Index lists: a[i, j], delete a[*, j], foreach slices.  '*' becomes
+ * NULL.  The keys of [i, j] in a are comparisons at most (tuple_keys):
+ * "[a & b] in c" does not parse in SystemTap. */
+static Expr **index_list(Parser *p, bool allow_star, bool tuple_keys, uint32_t *n)
 {
 	int mark = list_mark(p);
+	OpCode close = OP_RBRACKET;
 	if (!is_op(p, close)) {
 		do {
 			if (is_op(p, OP_STAR) && allow_star) {
@@ -140,6 +145,10 @@ Expr **parse_index_list(Parser *p, bool allow_star, OpCode close, uint32_t *n)
 			} else if (is_op(p, OP_STAR)) {
 				error_at(p, peek(p), "'*' may only index an array in delete, "
 					 "'in' and foreach");
+			} else if (tuple_keys) {
+				enter(p);
+				list_push(p, parse_binary(p, PREC_COMPARE));
+				leave(p);
 			} else {
 				list_push(p, parse_expr(p));
 			}
@@ -154,6 +163,11 @@ Expr **parse_index_list(Parser *p, bool allow_star, OpCode close, uint32_t *n)
 		error_at(p, &p->prev, "too many array indexes (%d, at most 9)", count);
 	*n = (uint32_t)count;
 	return v;
+}
+
+Expr **parse_index_list(Parser *p, bool allow_star, uint32_t *n)
+{
+	return index_list(p, allow_star, false, n);
 }
 
 static Expr **parse_call_args(Parser *p, uint32_t *n)
@@ -470,7 +484,7 @@ static Expr *parse_identifier(Parser *p)
 		const Token *b = advance(p);
 		Expr *e = expr_new(E_INDEX, b->loc);
 		e->left = sym;
-		e->args = parse_index_list(p, false, OP_RBRACKET, &e->n);
+		e->args = parse_index_list(p, false, &e->n);
 		return maybe_autocast(p, e);
 	}
 	return maybe_autocast(p, sym);
@@ -496,7 +510,7 @@ static Expr *parse_tuple_in(Parser *p)
 {
 	const Token *t = advance(p);
 	Expr *e = expr_new(E_IN, t->loc);
-	e->args = parse_index_list(p, true, OP_RBRACKET, &e->n);
+	e->args = index_list(p, true, true, &e->n);
 	if (!is_kw(p, KW_IN))
 		expected(p, "'in'");
 	advance(p);
@@ -579,7 +593,7 @@ static Expr *parse_value(Parser *p)
 			if (is_op(p, OP_LBRACKET)) {
 				Expr *ix = expr_new(E_INDEX, advance(p)->loc);
 				ix->left = e;
-				ix->args = parse_index_list(p, false, OP_RBRACKET, &ix->n);
+				ix->args = parse_index_list(p, false, &ix->n);
 				return maybe_autocast(p, ix);
 			}
 			if (!ok)

@@ -68,7 +68,7 @@ static Stmt *parse_foreach(Parser *p)
 	if (is_op(p, OP_LBRACKET)) {
 		advance(p);
 		uint32_t n;
-		f->slice = parse_index_list(p, true, OP_RBRACKET, &n);
+		f->slice = parse_index_list(p, true, &n);
 		if ((int)n != f->nkeys)
 			error_at(p, &p->prev, "a foreach slice needs one index per key "
 				 "(%d keys, %u indexes)", f->nkeys, n);
@@ -166,7 +166,7 @@ static Stmt *parse_delete(Parser *p)
 		Expr *sym = parse_plain_symbol(p, "an array name");
 		Expr *e = expr_new(E_INDEX, advance(p)->loc);
 		e->left = sym;
-		e->args = parse_index_list(p, true, OP_RBRACKET, &e->n);
+		e->args = parse_index_list(p, true, &e->n);
 		s->expr = maybe_autocast(p, e);
 	} else {
 		s->expr = parse_expr(p);

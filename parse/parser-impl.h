@@ -114,7 +114,7 @@ bool is_assign_op(const Token *t);
 Expr *parse_array_base(Parser *p);
 /* Makes e the base of an autocast when ->, [ or $ follows it. */
 Expr *maybe_autocast(Parser *p, Expr *e);
-Expr **parse_index_list(Parser *p, bool allow_star, OpCode close, uint32_t *n);
+Expr **parse_index_list(Parser *p, bool allow_star, uint32_t *n);
 Expr *parse_plain_symbol(Parser *p, const char *what);
 
 Stmt *parse_stmt(Parser *p);

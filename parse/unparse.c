@@ -163,8 +163,16 @@ static void expr_body(StrBuf *b, const Expr *e)
 		}
 		break;
 	case E_IN:
+		/* The keys are comparisons at most: "[(a & b)] in c". */
 		sb_putc(b, '[');
-		expr_list(b, e->args, e->n);
+		for (uint32_t i = 0; i < e->n; i++) {
+			if (i)
+				sb_puts(b, ", ");
+			if (e->args[i])
+				expr_at(b, e->args[i], P_COMPARE);
+			else
+				sb_putc(b, '*');
+		}
 		sb_puts(b, "] in ");
 		array_base(b, e->left);
 		break;

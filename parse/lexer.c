@@ -371,13 +371,16 @@ void lex_report_bad(Token *t)
 	Loc at = loc_written(t->loc, NULL);
 	const SrcFile *f = loc_file(at);
 	const char *src = f->text + at.off;
-	int len = (int)t->len;
+	/* A megabyte of digits is shown by its start. */
+	int len = t->len > 40 ? 32 : (int)t->len;
+	const char *more = t->len > 40 ? "..." : "";
 	switch (t->op) {
 	case TOK_BAD_NUMBER:
-		diag_error("parse", t->loc, "invalid number '%.*s'", len, src);
+		diag_error("parse", t->loc, "invalid number '%.*s%s'", len, src, more);
 		break;
 	case TOK_NUMBER_RANGE:
-		diag_error("parse", t->loc, "number '%.*s' out of range (above 2^64-1)", len, src);
+		diag_error("parse", t->loc, "number '%.*s%s' out of range (above 2^64-1)",
+			   len, src, more);
 		break;
 	case TOK_BAD_ESCAPE:
 		/* Point at the escape itself when the token was written here. */

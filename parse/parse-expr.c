@@ -673,7 +673,7 @@ static Expr *parse_unary(Parser *p)
 static Expr *parse_binary(Parser *p, int min_prec)
 {
 	Expr *left;
-	int cap = PREC_MAX;
+	int cap = PREC_MAX, chained = 0;
 	bool after_compare = false;
 	if (min_prec <= PREC_IN && is_op(p, OP_LBRACKET)) {
 		left = parse_tuple_in(p);
@@ -686,16 +686,21 @@ static Expr *parse_binary(Parser *p, int min_prec)
 		const Token *t = peek(p);
 		int prec = binary_prec(t, &kind);
 		if (prec == PREC_NONE || prec < min_prec)
-			return left;
+			break;
 		if (prec > cap) {
 			/* A sign may start the next statement: "x = k in a\n-1". */
 			if (tok_is_op(t, OP_PLUS) || tok_is_op(t, OP_MINUS))
-				return left;
+				break;
 			error_at(p, t, "'%s' cannot follow %s without parentheses", t->str,
 				 left->kind == E_REGEX ? "a regular expression match" : "an 'in' test");
 		}
 		if (kind == E_REGEX && after_compare)
 			error_at(p, t, "'%s' cannot follow a comparison without parentheses", t->str);
+		/* "1 + 1 + ..." builds a tree as deep as it is long, and
+		 * every pass walks trees recursively: a chain counts
+		 * against the nesting limit like parentheses do. */
+		enter_chain(p);
+		chained++;
 		Token op = *advance(p);
 		Expr *e = expr_new(kind, op.loc);
 		e->op = op.kind == TK_OP ? op.op : OP_NONE;
@@ -721,6 +726,8 @@ static Expr *parse_binary(Parser *p, int min_prec)
 		}
 		left = e;
 	}
+	p->depth -= chained;
+	return left;
 }
 
 static Expr *parse_ternary(Parser *p)

@@ -87,6 +87,8 @@ __attribute__((noreturn))
 void expected(Parser *p, const char *what);
 const Token *expect_op(Parser *p, OpCode op);
 void enter(Parser *p);
+/* The same limit for one more operator of a left-associative chain. */
+void enter_chain(Parser *p);
 
 static inline void leave(Parser *p)
 {

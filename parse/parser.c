@@ -101,6 +101,13 @@ void enter(Parser *p)
 		error_at(p, peek(p), "nesting too deep (more than %d levels)", PARSE_MAX_DEPTH);
 }
 
+void enter_chain(Parser *p)
+{
+	if (++p->depth > PARSE_MAX_DEPTH)
+		error_at(p, peek(p), "expression too long or nested too deep "
+			 "(more than %d levels)", PARSE_MAX_DEPTH);
+}
+
 /* ---- list stack ---- */
 
 void list_push(Parser *p, void *x)

@@ -152,8 +152,12 @@ static void fetch_raw(Preproc *pp, Token *t)
 			Loc at = pp->inputs[0].site.file ? pp->inputs[0].site : t->loc;
 			diag_error(PP, at, "macro expansion makes more than %d tokens",
 				   MAX_EXPANDED_TOKENS);
+			/* Whatever was being expanded is cut off mid-way: end
+			 * the file so nothing after it is misread. */
 			pp->ninputs = 0;
 			pp->overflow = true;
+			pp->lex.p = pp->lex.end;
+			pp->lex.truncated = true;
 			continue;
 		}
 		if (in->site.file)
@@ -372,7 +376,9 @@ static void define_macro(Preproc *pp, const Token *at)
 	for (;;) {
 		fetch_raw(pp, &t);
 		if (t.kind == TK_EOF) {
-			diag_error(PP, at->loc, "unterminated body of macro @%s, missing '%%)'", m->name);
+			if (!pp->lex.truncated)
+				diag_error(PP, at->loc, "unterminated body of macro @%s, missing '%%)'",
+					   m->name);
 			free(body.v);
 			return;
 		}
@@ -432,7 +438,9 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 		for (;;) {
 			fetch_raw(pp, &t);
 			if (t.kind == TK_EOF) {
-				diag_error(PP, at->loc, "unterminated arguments of macro '@%s'", m->name);
+				if (!pp->lex.truncated)
+					diag_error(PP, at->loc, "unterminated arguments of macro '@%s'",
+						   m->name);
 				free(cur.v);
 				return;
 			}
@@ -784,7 +792,7 @@ static void begin_conditional(Preproc *pp, const Token *at)
 		return;
 	}
 	skip_branch(pp, &t, true);
-	if (t.kind == TK_EOF)
+	if (t.kind == TK_EOF && !pp->lex.truncated)
 		diag_error(PP, at->loc, "unterminated conditional, missing '%%)'");
 	else if (tok_is_op(&t, OP_PP_ELSE))
 		push_cond(pp, COND_ELSE, at->loc);
@@ -804,11 +812,12 @@ void pp_next(Preproc *pp, Token *t)
 		}
 		switch (t->kind) {
 		case TK_EOF:
-			if (pp->nconds) {
+			/* After an unterminated string or the like, the missing
+			 * %) is no news. */
+			if (pp->nconds && !pp->lex.truncated)
 				diag_error(PP, pp->conds[pp->nconds - 1].loc,
 					   "unterminated conditional, missing '%%)'");
-				pp->nconds = 0;
-			}
+			pp->nconds = 0;
 			return;
 		case TK_IDENT:
 			if (t->str[0] != '@' && t->str[0] != '$')
@@ -849,7 +858,7 @@ void pp_next(Preproc *pp, Token *t)
 				if (pp->nconds && pp->conds[pp->nconds - 1].state == COND_THEN) {
 					Token end;
 					skip_branch(pp, &end, false);
-					if (end.kind == TK_EOF)
+					if (end.kind == TK_EOF && !pp->lex.truncated)
 						diag_error(PP, pp->conds[pp->nconds - 1].loc,
 							   "unterminated conditional, missing '%%)'");
 					pp->nconds--;

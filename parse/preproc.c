@@ -488,7 +488,7 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
  *                                    CONFIG_NAME (numbers when both are,
  *                                    else strings)
  *   a number / a string literal      number / string; exact
- * ustap also takes parentheses around conditions. */
+ * ustap also takes parentheses around conditions, and -N. */
 
 typedef enum CondKind {
 	CK_VERSION, CK_GLOB, CK_EXACT, CK_GURU, CK_CONFIG, CK_NUMBER, CK_STRING,
@@ -619,6 +619,19 @@ bad:
 	return false;
 }
 
+/* -N: a number token with its value negated.  SystemTap has no negative
+ * literals in conditions; a CONFIG_ value can be negative. */
+static bool cond_negate(CondParser *cp)
+{
+	cond_advance(cp);
+	if (cp->t.kind != TK_NUMBER) {
+		cond_fail(cp, "a number after '-'");
+		return false;
+	}
+	cp->t.num = 0 - cp->t.num;
+	return true;
+}
+
 /* Reads a CONFIG value as a number: unset is 0; false if it is not one. */
 static bool config_number(const char *v, int64_t *out)
 {
@@ -655,6 +668,8 @@ static bool cond_compare(CondParser *cp)
 	CondKind kind;
 	const char *lstr;
 	int64_t lnum;
+	if (tok_is_op(&cp->t, OP_MINUS) && !cond_negate(cp))
+		return false;
 	Token left = cp->t;
 	if (!cond_left(cp, &kind, &lstr, &lnum))
 		return false;
@@ -670,6 +685,8 @@ static bool cond_compare(CondParser *cp)
 	}
 	cond_advance(cp);
 	const Token *r = &cp->t;
+	if (tok_is_op(r, OP_MINUS) && !cond_negate(cp))
+		return false;
 	if (kind == CK_CONFIG && r->kind == TK_IDENT && !strncmp(r->str, "CONFIG_", 7))
 		return cond_config_pair(cp, lstr, op);
 	bool want_num = kind == CK_NUMBER || kind == CK_GURU ||

@@ -10,17 +10,21 @@ struct ArenaChunk {
 
 Arena g_arena;
 
-enum { CHUNK_SIZE = 1 << 20 };
+/* Chunks start small (a one-line -e script needs little) and double up
+ * to CHUNK_MAX, so big translations make few of them. */
+enum { CHUNK_MIN = 1 << 14, CHUNK_MAX = 1 << 20 };
 
 void *arena_alloc_slow(Arena *a, size_t size)
 {
-	size_t want = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
+	size_t chunk = a->total >= CHUNK_MAX ? CHUNK_MAX :
+		       a->total < CHUNK_MIN ? CHUNK_MIN : a->total;
+	size_t want = size > chunk / 4 ? size : chunk;
 	ArenaChunk *c = malloc(sizeof(*c) + want);
 	if (!c)
 		fatal("out of memory (%zu bytes)", want);
 	c->size = want;
 	a->total += want;
-	if (want != CHUNK_SIZE && a->chunks) {
+	if (want != chunk && a->chunks) {
 		/* A big one-off block: keep bumping in the current chunk. */
 		c->next = a->chunks->next;
 		a->chunks->next = c;

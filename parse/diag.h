@@ -9,6 +9,7 @@
 #define PARSE_DIAG_H
 #include "parse/source.h"
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 
 struct Token;
@@ -17,6 +18,7 @@ typedef struct DiagConfig {
 	bool suppress_warnings;		/* -w */
 	bool warnings_are_errors;	/* -W */
 	int max_errors_shown;		/* further ones are only counted */
+	FILE *out;			/* where messages go; NULL for stderr */
 } DiagConfig;
 extern DiagConfig g_diag;
 

@@ -66,3 +66,11 @@ const char *intern_cstr(const char *s)
 {
 	return intern(s, strlen(s));
 }
+
+void intern_reset(void)
+{
+	free(table);
+	table = NULL;
+	cap = count = 0;
+	arena_free(&names);
+}

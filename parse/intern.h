@@ -5,5 +5,7 @@
 
 const char *intern(const char *s, size_t len);
 const char *intern_cstr(const char *s);
+/* Forgets every name: pointers from before are dangling (tests, fuzzing). */
+void intern_reset(void);
 
 #endif

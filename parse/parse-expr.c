@@ -67,7 +67,9 @@ bool is_assign_op(const Token *t)
 
 /* ---- literals ---- */
 
-/* Adjacent string literals join into one, as in C. */
+/* Adjacent string literals join into one, as in C.  The buffer is the
+ * arena's (an error may unwind past here at any token): growing it
+ * abandons the old one, which costs less than the joined string. */
 Expr *parse_string(Parser *p)
 {
 	const Token *t = advance(p);
@@ -78,25 +80,22 @@ Expr *parse_string(Parser *p)
 		return e;
 	}
 	size_t len = t->slen, cap = len + 64;
-	char *buf = malloc(cap);
-	if (!buf)
-		fatal("out of memory");
+	char *buf = arena_alloc(&g_arena, cap);
 	memcpy(buf, t->str, len);
 	while (peek(p)->kind == TK_STRING) {
 		const Token *n = advance(p);
 		if (len + n->slen + 1 > cap) {
 			cap = (len + n->slen + 1) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb)
-				fatal("out of memory");
+			char *nb = arena_alloc(&g_arena, cap);
+			memcpy(nb, buf, len);
 			buf = nb;
 		}
 		memcpy(buf + len, n->str, n->slen);
 		len += n->slen;
 	}
-	e->str = arena_strndup(&g_arena, buf, len);
+	buf[len] = '\0';
+	e->str = buf;
 	e->slen = (uint32_t)len;
-	free(buf);
 	return e;
 }
 

@@ -116,6 +116,12 @@ void pp_init(Preproc *pp, const SrcFile *file, const PPContext *ctx)
 	pp->defs = file->is_macro_lib ? &g_library_macros : &pp->local;
 }
 
+void pp_reset_library(void)
+{
+	free(g_library_macros.slots);
+	memset(&g_library_macros, 0, sizeof(g_library_macros));
+}
+
 void pp_finish(Preproc *pp)
 {
 	free(pp->inputs);

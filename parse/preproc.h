@@ -51,5 +51,7 @@ typedef struct Preproc {
 void pp_init(Preproc *pp, const SrcFile *file, const PPContext *ctx);
 void pp_next(Preproc *pp, Token *t);
 void pp_finish(Preproc *pp);
+/* Forgets the .stpm macros (tests, fuzzing). */
+void pp_reset_library(void);
 
 #endif

@@ -200,3 +200,13 @@ const char *src_line(const SrcFile *cf, uint32_t line, size_t *len)
 	*len = e ? (size_t)(e - s) : (size_t)(f->text + f->len - s);
 	return s;
 }
+
+void src_reset(void)
+{
+	free(files);
+	files = NULL;
+	nfiles = files_cap = 0;
+	free(expansions);
+	expansions = NULL;
+	nexpansions = expansions_cap = 0;
+}

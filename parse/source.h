@@ -42,5 +42,7 @@ void loc_line_col(Loc loc, uint32_t *line, uint32_t *col);
 const char *loc_str(Loc loc, char *buf, size_t size);
 /* The text of a 1-based line, without its newline. */
 const char *src_line(const SrcFile *f, uint32_t line, size_t *len);
+/* Forgets every file and expansion (their memory is g_arena's). */
+void src_reset(void);
 
 #endif

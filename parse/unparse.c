@@ -39,6 +39,14 @@ static int level(const Expr *e)
 	}
 }
 
+/* %{ code %}: the code as written, NUL bytes included. */
+static void embedded(StrBuf *b, const char *code, uint32_t len)
+{
+	sb_puts(b, "%{");
+	sb_putn(b, code, len);
+	sb_puts(b, "%}");
+}
+
 static void expr_at(StrBuf *b, const Expr *e, int min);
 
 static void expr_list(StrBuf *b, Expr *const *v, uint32_t n)
@@ -100,7 +108,7 @@ static void expr_body(StrBuf *b, const Expr *e)
 		sb_put_quoted(b, e->str, e->slen);
 		break;
 	case E_EMBEDDED:
-		sb_printf(b, "%%{%.*s%%}", (int)e->slen, e->str);
+		embedded(b, e->str, e->slen);
 		break;
 	case E_SYMBOL:
 		sb_puts(b, e->name);
@@ -304,7 +312,7 @@ void unparse_stmt(StrBuf *b, const Stmt *s, int indent)
 		sb_putc(b, '}');
 		break;
 	case S_EMBEDDED:
-		sb_printf(b, "%%{%.*s%%}", (int)s->slen, s->str);
+		embedded(b, s->str, s->slen);
 		break;
 	case S_NULL:
 		sb_putc(b, ';');
@@ -498,7 +506,7 @@ void unparse_function(StrBuf *b, const FuncDecl *f)
 	if (f->body)
 		unparse_stmt(b, f->body, 0);
 	else
-		sb_printf(b, "%%{%.*s%%}", (int)f->embedded_len, f->embedded);
+		embedded(b, f->embedded, f->embedded_len);
 	sb_putc(b, '\n');
 }
 
@@ -526,8 +534,10 @@ void unparse_file(StrBuf *b, const StapFile *f)
 	sb_printf(b, "# file %s\n", f->src->name);
 	for (int i = 0; i < f->nglobals; i++)
 		unparse_global(b, f->globals[i]);
-	for (int i = 0; i < f->nembeds; i++)
-		sb_printf(b, "%%{%.*s%%}\n", (int)f->embeds[i]->len, f->embeds[i]->code);
+	for (int i = 0; i < f->nembeds; i++) {
+		embedded(b, f->embeds[i]->code, f->embeds[i]->len);
+		sb_putc(b, '\n');
+	}
 	for (int i = 0; i < f->naliases; i++)
 		unparse_probe(b, f->aliases[i]);
 	for (int i = 0; i < f->nprobes; i++)

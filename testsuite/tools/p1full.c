@@ -5,6 +5,14 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* %{ code %}: the code as written, NUL bytes included. */
+static void embedded(StrBuf *b, const char *code, uint32_t len)
+{
+	sb_puts(b, "%{");
+	sb_putn(b, code, len);
+	sb_puts(b, "%}");
+}
+
 static void full(StrBuf *b, const Expr *e);
 
 static void wrapped(StrBuf *b, const Expr *e)
@@ -64,7 +72,7 @@ static void full(StrBuf *b, const Expr *e)
 		sb_put_quoted(b, e->str, e->slen);
 		break;
 	case E_EMBEDDED:
-		sb_printf(b, "%%{%.*s%%}", (int)e->slen, e->str);
+		embedded(b, e->str, e->slen);
 		break;
 	case E_SYMBOL:
 		sb_puts(b, e->name);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 struct Macro {
+	const char *key;	/* interned, with the '@': what lookups compare */
 	const char *name;	/* interned, without the '@' */
 	const char **params;	/* interned */
 	int nparams;
@@ -23,8 +24,10 @@ struct PPInput {
 	const Token *toks;
 	int n, pos;
 	Loc site;		/* where the expansion happened; chains new locs */
+	uint32_t exp_file;	/* the file exp_loc's record is for, or 0 */
+	Loc exp_loc;		/* {record, 0}: the body's tokens' locations */
 	const Macro *macro;	/* for a macro body: its parameters apply */
-	Token **args;		/* the invocation's arguments, one array each */
+	Token **args;		/* the invocation's arguments (malloc'd, owned) */
 	int *nargs;
 };
 
@@ -54,7 +57,7 @@ static Macro *macro_find(const MacroTable *mt, const char *name)
 		return NULL;
 	unsigned i = (unsigned)((uintptr_t)name >> 4) & (mt->cap - 1);
 	for (; mt->slots[i]; i = (i + 1) & (mt->cap - 1))
-		if (mt->slots[i]->name == name)
+		if (mt->slots[i]->key == name)
 			return mt->slots[i];
 	return NULL;
 }
@@ -70,7 +73,7 @@ static void macro_add(MacroTable *mt, Macro *m)
 			Macro *o = mt->slots[i];
 			if (!o)
 				continue;
-			unsigned j = (unsigned)((uintptr_t)o->name >> 4) & (ncap - 1);
+			unsigned j = (unsigned)((uintptr_t)o->key >> 4) & (ncap - 1);
 			while (n[j])
 				j = (j + 1) & (ncap - 1);
 			n[j] = o;
@@ -79,7 +82,7 @@ static void macro_add(MacroTable *mt, Macro *m)
 		mt->slots = n;
 		mt->cap = ncap;
 	}
-	unsigned i = (unsigned)((uintptr_t)m->name >> 4) & (mt->cap - 1);
+	unsigned i = (unsigned)((uintptr_t)m->key >> 4) & (mt->cap - 1);
 	while (mt->slots[i])
 		i = (i + 1) & (mt->cap - 1);
 	mt->slots[i] = m;
@@ -88,12 +91,30 @@ static void macro_add(MacroTable *mt, Macro *m)
 
 /* ---- input stack ---- */
 
-static PPInput *push_input(Preproc *pp, const Token *toks, int n, Loc site)
+/* An input's arguments die with it: nothing refers to them once it is
+ * read (tokens are copied out, and arguments pushed above it are read
+ * before it). */
+static void pop_input(Preproc *pp)
 {
-	/* Finished inputs go first, so a chain of expansions in tail position
-	 * does not count as nesting. */
-	while (pp->ninputs && pp->inputs[pp->ninputs - 1].pos >= pp->inputs[pp->ninputs - 1].n)
-		pp->ninputs--;
+	PPInput *in = &pp->inputs[--pp->ninputs];
+	if (in->args) {
+		for (int i = 0; i < in->macro->nparams; i++)
+			free(in->args[i]);
+		free(in->args);
+		free(in->nargs);
+	}
+}
+
+static void drop_inputs(Preproc *pp)
+{
+	while (pp->ninputs)
+		pop_input(pp);
+}
+
+/* Pushes without popping finished inputs: an argument's tokens belong to
+ * the finished body below it. */
+static PPInput *push_input_over(Preproc *pp, const Token *toks, int n, Loc site)
+{
 	if (pp->ninputs == pp->inputs_cap) {
 		pp->inputs_cap = pp->inputs_cap ? pp->inputs_cap * 2 : 16;
 		pp->inputs = realloc(pp->inputs, sizeof(*pp->inputs) * (size_t)pp->inputs_cap);
@@ -106,6 +127,15 @@ static PPInput *push_input(Preproc *pp, const Token *toks, int n, Loc site)
 	in->n = n;
 	in->site = site;
 	return in;
+}
+
+static PPInput *push_input(Preproc *pp, const Token *toks, int n, Loc site)
+{
+	/* Finished inputs go first, so a chain of expansions in tail position
+	 * does not count as nesting. */
+	while (pp->ninputs && pp->inputs[pp->ninputs - 1].pos >= pp->inputs[pp->ninputs - 1].n)
+		pop_input(pp);
+	return push_input_over(pp, toks, n, site);
 }
 
 void pp_init(Preproc *pp, const SrcFile *file, const PPContext *ctx)
@@ -124,6 +154,7 @@ void pp_reset_library(void)
 
 void pp_finish(Preproc *pp)
 {
+	drop_inputs(pp);
 	free(pp->inputs);
 	free(pp->conds);
 	free(pp->local.slots);
@@ -138,6 +169,24 @@ static int param_index(const Macro *m, const char *name)
 	return -1;
 }
 
+/* A body token naming a parameter is marked when the macro is defined
+ * (op, unused for names, and num hold it), so expanding never looks the
+ * name up again. */
+enum { TOK_PARAM = 1 };
+
+/* Where a body token is, seen from this expansion: all the tokens of one
+ * body written in one file share one expansion record. */
+static Loc expand_loc(PPInput *in, Loc loc)
+{
+	if (loc.file & LOC_EXPANDED)
+		return loc_expanded(loc, in->site);
+	if (in->exp_file != loc.file) {
+		in->exp_loc = loc_expansion_of_file(loc.file, in->site);
+		in->exp_file = loc.file;
+	}
+	return (Loc){ in->exp_loc.file, loc.off };
+}
+
 /* The next token with macro parameters replaced, before any other
  * preprocessing: conditionals and definitions read through this. */
 static void fetch_raw(Preproc *pp, Token *t)
@@ -149,7 +198,7 @@ static void fetch_raw(Preproc *pp, Token *t)
 		}
 		PPInput *in = &pp->inputs[pp->ninputs - 1];
 		if (in->pos >= in->n) {
-			pp->ninputs--;
+			pop_input(pp);
 			continue;
 		}
 		*t = in->toks[in->pos++];
@@ -160,22 +209,20 @@ static void fetch_raw(Preproc *pp, Token *t)
 				   MAX_EXPANDED_TOKENS);
 			/* Whatever was being expanded is cut off mid-way: end
 			 * the file so nothing after it is misread. */
-			pp->ninputs = 0;
+			drop_inputs(pp);
 			pp->overflow = true;
 			pp->lex.p = pp->lex.end;
 			pp->lex.truncated = true;
 			continue;
 		}
-		if (in->site.file)
-			t->loc = loc_expanded(t->loc, in->site);
-		if (in->macro && t->kind == TK_IDENT && t->str[0] == '@') {
-			int k = param_index(in->macro, intern(t->str + 1, t->slen - 1));
-			if (k >= 0) {
-				/* Argument tokens already carry their own locations. */
-				push_input(pp, in->args[k], in->nargs[k], (Loc){ 0, 0 });
-				continue;
-			}
+		if (in->macro && t->kind == TK_IDENT && t->op == TOK_PARAM) {
+			/* Argument tokens already carry their own locations. */
+			int k = (int)t->num;
+			push_input_over(pp, in->args[k], in->nargs[k], (Loc){ 0, 0 });
+			continue;
 		}
+		if (in->site.file)
+			t->loc = expand_loc(in, t->loc);
 		return;
 	}
 }
@@ -325,6 +372,11 @@ static bool read_macro_head(Preproc *pp, Macro *m, Token *t)
 		return false;
 	}
 	m->name = t->str;
+	char key[256];
+	key[0] = '@';
+	size_t klen = t->slen < sizeof(key) - 1 ? t->slen : sizeof(key) - 1;
+	memcpy(key + 1, t->str, klen);
+	m->key = intern(key, klen + 1);
 	m->loc = t->loc;
 	fetch_raw(pp, t);
 	if (!tok_is_op(t, OP_LPAREN))
@@ -392,11 +444,18 @@ static void define_macro(Preproc *pp, const Token *at)
 			depth++;
 		else if (tok_is_op(&t, OP_PP_END) && depth-- == 0)
 			break;
+		if (t.kind == TK_IDENT && t.str[0] == '@' && m->nparams) {
+			int k = param_index(m, intern(t.str + 1, t.slen - 1));
+			if (k >= 0) {
+				t.op = TOK_PARAM;
+				t.num = (uint64_t)k;
+			}
+		}
 		tv_push(&body, &t);
 	}
 	m->body = tv_finish(&body, &m->nbody);
 	/* A file's own macro may shadow a library one, never another of its own. */
-	if (macro_find(pp->defs, m->name)) {
+	if (macro_find(pp->defs, m->key)) {
 		diag_error(PP, m->loc, "attempt to redefine macro '@%s'", m->name);
 		return;
 	}
@@ -409,9 +468,16 @@ static const Macro *find_macro(const Preproc *pp, const Token *t)
 {
 	if (t->kind != TK_IDENT || t->str[0] != '@' || t->slen < 2)
 		return NULL;
-	const char *name = intern(t->str + 1, t->slen - 1);
-	const Macro *m = macro_find(&pp->local, name);
-	return m ? m : macro_find(&g_library_macros, name);
+	const Macro *m = macro_find(&pp->local, t->str);
+	return m ? m : macro_find(&g_library_macros, t->str);
+}
+
+static void free_args(Token **args, int *nargs, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(args[i]);
+	free(args);
+	free(nargs);
 }
 
 static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
@@ -424,7 +490,7 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 	if (loc_expansion_depth(at->loc) >= MAX_EXPANSION_DEPTH) {
 		diag_error(PP, at->loc, "macro '@%s' expands too deep (more than %d levels): "
 			   "is it recursive?", m->name, MAX_EXPANSION_DEPTH);
-		pp->ninputs = 0;
+		drop_inputs(pp);
 		return;
 	}
 	Token **args = NULL;
@@ -437,24 +503,31 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 				   m->name, tok_describe(&t, buf, sizeof(buf)));
 			return;
 		}
-		args = ANEWN(&g_arena, Token *, m->nparams);
-		nargs = ANEWN(&g_arena, int, m->nparams);
+		args = calloc((size_t)m->nparams, sizeof(*args));
+		nargs = calloc((size_t)m->nparams, sizeof(*nargs));
+		if (!args || !nargs)
+			fatal("out of memory");
 		int k = 0, depth = 0;
 		TokVec cur = { 0 };
 		for (;;) {
 			fetch_raw(pp, &t);
-			if (t.kind == TK_EOF) {
-				if (!pp->lex.truncated)
+			if (t.kind == TK_EOF || pp->overflow) {
+				if (t.kind == TK_EOF && !pp->lex.truncated)
 					diag_error(PP, at->loc, "unterminated arguments of macro '@%s'",
 						   m->name);
 				free(cur.v);
+				free_args(args, nargs, k < m->nparams ? k : m->nparams);
 				return;
 			}
 			if (depth == 0 && (tok_is_op(&t, OP_COMMA) || tok_is_op(&t, OP_RPAREN))) {
-				if (k < m->nparams)
-					args[k] = tv_finish(&cur, &nargs[k]);
-				else
-					free(cur.v), memset(&cur, 0, sizeof(cur));
+				/* The vector itself becomes the argument. */
+				if (k < m->nparams) {
+					args[k] = cur.v;
+					nargs[k] = cur.n;
+				} else {
+					free(cur.v);
+				}
+				memset(&cur, 0, sizeof(cur));
 				k++;
 				if (tok_is_op(&t, OP_RPAREN))
 					break;
@@ -469,6 +542,7 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 		if (k != m->nparams) {
 			diag_error(PP, at->loc, "macro '@%s' takes %d argument%s, given %d",
 				   m->name, m->nparams, m->nparams == 1 ? "" : "s", k);
+			free_args(args, nargs, k < m->nparams ? k : m->nparams);
 			return;
 		}
 	}

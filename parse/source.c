@@ -126,6 +126,17 @@ Loc loc_expanded(Loc written, Loc site)
 	return (Loc){ LOC_EXPANDED | nexpansions++, written.off };
 }
 
+/* A record for all the tokens of one expansion written in one file: its
+ * written offset is this marker, and each token keeps its own offset. */
+#define ANY_OFFSET UINT32_MAX
+
+Loc loc_expansion_of_file(uint32_t file, Loc site)
+{
+	Loc l = loc_expanded((Loc){ file, ANY_OFFSET }, site);
+	l.off = 0;
+	return l;
+}
+
 uint32_t loc_expansion_depth(Loc loc)
 {
 	if (!(loc.file & LOC_EXPANDED))
@@ -141,6 +152,8 @@ Loc loc_written(Loc loc, Loc *site)
 		const Expansion *x = &expansions[loc.file & ~LOC_EXPANDED];
 		if (site)
 			*site = x->site;
+		if (x->written.off == ANY_OFFSET)
+			return (Loc){ x->written.file, loc.off };
 		return x->written;
 	}
 	return loc;

@@ -31,6 +31,9 @@ SrcFile *src_from_string(const char *name, const char *text, size_t len);
 const SrcFile *src_get(uint32_t id);
 
 Loc loc_expanded(Loc written, Loc site);
+/* {record, 0} for tokens written in file and expanded at site: such a
+ * token's location is the record with the token's own offset. */
+Loc loc_expansion_of_file(uint32_t file, Loc site);
 /* How many macro expansions produced a token: 0 for text as written. */
 uint32_t loc_expansion_depth(Loc loc);
 /* Where a location was written; *site (if not NULL) gets the expansion

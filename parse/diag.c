@@ -4,7 +4,9 @@
 #include <stdlib.h>
 
 DiagConfig g_diag = { .max_errors_shown = 100 };
-static int nerrors, nwarnings;
+int diag_nerrors_;
+static int nwarnings;
+#define nerrors diag_nerrors_
 
 static FILE *out(void)
 {
@@ -114,7 +116,6 @@ void diag_warning(Loc loc, const char *fmt, ...)
 	va_end(ap);
 }
 
-int diag_error_count(void) { return nerrors; }
 int diag_warning_count(void) { return nwarnings; }
 void diag_reset(void) { nerrors = nwarnings = 0; }
 

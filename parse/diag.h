@@ -37,7 +37,12 @@ void diag_verror(const char *kind, Loc loc, const struct Token *t,
 /* Prints the "at:"/"source:"/caret lines for a location. */
 void diag_print_loc(Loc loc);
 
-int diag_error_count(void);
+/* Read for every token the parser takes: inline. */
+extern int diag_nerrors_;
+static inline int diag_error_count(void)
+{
+	return diag_nerrors_;
+}
 int diag_warning_count(void);
 void diag_reset(void);
 

@@ -16,12 +16,22 @@ static const unsigned char ident_char[256] = {
 #undef R
 };
 
+/* Keywords are tagged with their codes in the intern table, so reading a
+ * name says whether it is one in the same lookup.  The table may have
+ * been reset since the last file. */
+static void register_keywords(void)
+{
+	for (int k = 1; k < KW_COUNT; k++)
+		intern_set_tag(kw_text[k], strlen(kw_text[k]), k);
+}
+
 void lexer_init(Lexer *lx, const SrcFile *file)
 {
 	lx->file = file;
 	lx->p = file->text;
 	lx->end = file->text + file->len;
 	lx->truncated = false;
+	register_keywords();
 }
 
 static Loc here(const Lexer *lx, const char *p)
@@ -34,29 +44,16 @@ static void lex_error(const Lexer *lx, const char *at, const char *fmt, const ch
 	diag_error("parse", here(lx, at), fmt, arg);
 }
 
-static int kw_lookup(const char *s, size_t len)
-{
-#define K(code) if (memcmp(s, kw_text[code], len) == 0) return code
-	switch (len) {
-	case 2: K(KW_IF); K(KW_IN); break;
-	case 3: K(KW_FOR); K(KW_TRY); break;
-	case 4: K(KW_ELSE); K(KW_NEXT); K(KW_LONG); break;
-	case 5: K(KW_PROBE); K(KW_LIMIT); K(KW_WHILE); K(KW_BREAK); K(KW_CATCH); break;
-	case 6: K(KW_GLOBAL); K(KW_RETURN); K(KW_DELETE); K(KW_STRING); break;
-	case 7: K(KW_FOREACH); K(KW_PRIVATE); break;
-	case 8: K(KW_FUNCTION); K(KW_CONTINUE); break;
-	}
-#undef K
-	return KW_NONE;
-}
+static const unsigned char blank[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
+};
 
 /* Skips blanks and the three comment forms; false at an unterminated one. */
 static void skip_space(Lexer *lx)
 {
 	const char *p = lx->p, *end = lx->end;
 	for (;;) {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
-				   *p == '\r' || *p == '\f' || *p == '\v'))
+		while (p < end && blank[(unsigned char)*p])
 			p++;
 		if (p >= end)
 			break;
@@ -64,10 +61,11 @@ static void skip_space(Lexer *lx)
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			p = nl ? nl + 1 : end;
 		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
+			/* Tapsets are mostly comments: find each '*' with memchr. */
 			const char *q = p + 2;
-			while (q + 1 < end && !(q[0] == '*' && q[1] == '/'))
+			while ((q = memchr(q, '*', (size_t)(end - q))) && q + 1 < end && q[1] != '/')
 				q++;
-			if (q + 1 >= end) {
+			if (!q || q + 1 >= end) {
 				lex_error(lx, p, "%s", "unterminated comment, missing '*/'");
 				lx->truncated = true;
 				p = end;
@@ -295,20 +293,26 @@ void lex_next(Lexer *lx, Token *t)
 				while (q < end && *q >= '0' && *q <= '9')
 					q++;
 		} else {
+			uint32_t h = intern_hash_step(INTERN_HASH_INIT, c);
 			while (q < end && ident_char[(unsigned char)*q])
-				q++;
+				h = intern_hash_step(h, (unsigned char)*q++);
+			size_t len = (size_t)(q - p);
+			lx->p = q;
+			t->len = t->slen = (uint32_t)len;
+			int kw;
+			t->str = intern_hashed(p, len, h, &kw);
+			if (kw) {
+				t->kind = TK_KEYWORD;
+				t->op = (uint8_t)kw;
+				t->str = kw_text[kw];
+			} else {
+				t->kind = TK_IDENT;
+			}
+			return;
 		}
 		size_t len = (size_t)(q - p);
 		lx->p = q;
 		t->len = (uint32_t)len;
-		int kw = c <= 'z' && c >= 'a' ? kw_lookup(p, len) : KW_NONE;
-		if (kw) {
-			t->kind = TK_KEYWORD;
-			t->op = (uint8_t)kw;
-			t->str = kw_text[kw];
-			t->slen = (uint32_t)len;
-			return;
-		}
 		t->kind = TK_IDENT;
 		t->str = intern(p, len);
 		t->slen = (uint32_t)len;

@@ -4,9 +4,11 @@
 #include "parse/diag.h"
 #include "translate/options.h"
 #include "translate/pass1.h"
+#include "translate/pass2.h"
 #include "translate/report.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
@@ -21,10 +23,20 @@ int main(int argc, char **argv)
 	}
 	g_diag.suppress_warnings = s.suppress_warnings;
 	g_diag.warnings_are_errors = s.warnings_are_errors;
+	/* -l/-L PATTERN: elaborate `probe PATTERN {}`, as SystemTap does. */
+	if (s.list_pattern) {
+		size_t n = strlen(s.list_pattern) + 16;
+		char *text = malloc(n);
+		if (!text)
+			return 1;
+		snprintf(text, n, "probe %s {}", s.list_pattern);
+		s.script_text = text;
+		s.last_pass = 2;
+	}
 
-	if (s.list_mode != LIST_NONE) {
-		/* Listings are pass 2's (-l/-L/--dump-*); there is no user script. */
-		fputs("stap: listings (-l, -L, --dump-*) are not implemented yet\n", stderr);
+	if (s.list_mode != LIST_NONE && !s.list_pattern) {
+		/* --dump-* listings need no script but are not written yet. */
+		fputs("stap: --dump-* listings are not implemented yet\n", stderr);
 		return 1;
 	}
 	PassTimer t1;
@@ -44,6 +56,20 @@ int main(int argc, char **argv)
 		pass1_print(&s);
 		return 0;
 	}
-	fputs("stap: passes after 1 are not implemented yet\n", stderr);
+	if (s.list_pattern)
+		return pass2_list(&s);
+	PassTimer t2;
+	report_start(&t2);
+	if (pass2_elaborate(&s)) {
+		report_failed(2);
+		return 1;
+	}
+	report_pass2(&s, &t2, s.program->nprobes, s.program->nfuncs, s.program->nembeds,
+		     s.program->nglobals);
+	if (s.last_pass == 2) {
+		pass2_print(&s, s.program);
+		return 0;
+	}
+	fputs("stap: passes after 2 are not implemented yet\n", stderr);
 	return 1;
 }

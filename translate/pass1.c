@@ -1,4 +1,5 @@
 #include "translate/pass1.h"
+#include "translate/library.h"
 #include "parse/arena.h"
 #include "parse/diag.h"
 #include "parse/parser.h"
@@ -91,8 +92,14 @@ static void list_dir(const char *dir, PathList *stpm, PathList *stp)
 	free(here.v);
 }
 
-/* SystemTap's search path: each root, then ROOT/RUNTIME, ROOT/RUNTIME/ARCH
- * and ROOT/ARCH, for the -I folders first and the library last. */
+/* The tapset search path.  Roots: the -I folders in order, then the
+ * installed library ($SYSTEMTAP_TAPSET).  Within each root the most
+ * specific folder comes first, as SystemTap orders them: RUNTIME/ARCH,
+ * RUNTIME, ARCH, then the root itself (RUNTIME is "linux" for the kernel
+ * runtime, "ptrace" for the user one).  Where two files define the same
+ * name, the first one found wins, so -I folders can override the library
+ * (SystemTap searches the library first; doc/design.md says why we
+ * differ). */
 static void collect_library(Session *s, PathList *stpm, PathList *stp)
 {
 	StrList roots = { 0 };
@@ -103,13 +110,13 @@ static void collect_library(Session *s, PathList *stpm, PathList *stp)
 	const char *rt = s->runtime == RUNTIME_PTRACE ? "ptrace" : "linux";
 	for (int i = 0; i < roots.n; i++) {
 		char sub[4096];
-		list_dir(roots.v[i], stpm, stp);
-		snprintf(sub, sizeof(sub), "%s/%s", roots.v[i], rt);
-		list_dir(sub, stpm, stp);
 		snprintf(sub, sizeof(sub), "%s/%s/%s", roots.v[i], rt, s->arch);
+		list_dir(sub, stpm, stp);
+		snprintf(sub, sizeof(sub), "%s/%s", roots.v[i], rt);
 		list_dir(sub, stpm, stp);
 		snprintf(sub, sizeof(sub), "%s/%s", roots.v[i], s->arch);
 		list_dir(sub, stpm, stp);
+		list_dir(roots.v[i], stpm, stp);
 	}
 	free(roots.v);
 }
@@ -125,26 +132,12 @@ int pass1_parse(Session *s)
 	fill_pp_context(s);
 	PathList stpm = { 0 }, stp = { 0 };
 	collect_library(s, &stpm, &stp);
-	PtrVec lib = { 0 };
-	/* Macro libraries first: their macros serve every file after them. */
-	for (int k = 0; k < 2; k++) {
-		PathList *pl = k == 0 ? &stpm : &stp;
-		for (int i = 0; i < pl->n; i++) {
-			SrcFile *src = src_load(pl->v[i], pl->v[i]);
-			if (!src) {
-				diag_warning((Loc){ 0, 0 }, "cannot read tapset %s: %s", pl->v[i],
-					     strerror(errno));
-				continue;
-			}
-			src->is_tapset = true;
-			src->is_macro_lib = k == 0;
-			vec_push(&lib, parse_one(s, src, true));
-			s->library_scripts++;
-		}
-	}
+	/* Macro files first (their macros serve every file after them);
+	 * the .stp files are scanned now and parsed when pass 2 needs them
+	 * (translate/library.c). */
+	s->library_scripts = library_open(s, stpm.v, stpm.n, stp.v, stp.n);
 	free(stpm.v);
 	free(stp.v);
-	s->library_files = (StapFile **)vec_finish(&lib, &s->nlibrary_files);
 
 	PtrVec user = { 0 };
 	SrcFile *src;

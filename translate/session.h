@@ -112,6 +112,7 @@ typedef struct Session {
 	int nlibrary_files;
 	int library_scripts;		/* counted for the -v pass 1 line */
 	char *tmpdir;			/* pass 3/4 working folder */
+	struct Program *program;	/* pass 2's result (translate/program.h) */
 } Session;
 
 #endif

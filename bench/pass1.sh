@@ -3,16 +3,21 @@
 # own stap (Debian's systemtap), on the same inputs, in the same run:
 #   1. a generated 1,000-line script with the project's tapset library;
 #   2. a one-line script with Debian's whole tapset library, which each
-#      reads for the kernel runtime (top folder, linux/, x86_64 folders).
+#      reads for the kernel runtime (top folder, linux/, x86_64 folders):
+#      ustap's pass 1 scans the library and parses files when pass 2
+#      needs them (translate/library.c), SystemTap's parses every file;
+#   3. the same library with every file parsed by ustap's parser too
+#      (testsuite/tools/p1check -n), against the same SystemTap run.
 # Prints each side's median time and peak RSS, and the ratios; the goals
 # are 10 times faster and at most a third of SystemTap's memory.
 #
-#   bench/pass1.sh STAP MEASURE SRCDIR [RUNS]
+#   bench/pass1.sh STAP MEASURE SRCDIR P1CHECK [RUNS]
 set -eu
 ours=$1
 measure=$2
 srcdir=$3
-runs=${4:-11}
+p1check=$4
+runs=${5:-11}
 ref=/usr/bin/stap
 release=6.1.0-50-amd64
 debian=/usr/share/systemtap/tapset
@@ -48,16 +53,19 @@ awk 'BEGIN {
 }' > "$tmp/script.stp"
 lines=$(wc -l < "$tmp/script.stp")
 
-# name, then the tapset folder; the rest of the arguments are stap's.
+# name, the tapset folder, ustap's command (as one string, words split),
+# then the arguments both stap runs take.
 bench() {
 	name=$1
 	tapset=$2
-	shift 2
-	out=$(SYSTEMTAP_TAPSET=$tapset "$measure" "$runs" \
-		"$ours" -r "$release" --runtime=kernel -p1 "$@" -- \
+	ourcmd=$3
+	shift 3
+	# shellcheck disable=SC2086
+	out=$(SYSTEMTAP_TAPSET=$tapset "$measure" "$runs" $ourcmd -- \
 		"$ref" -r "$release" -p1 "$@")
 	ours_libs=$(SYSTEMTAP_TAPSET=$tapset "$ours" -r "$release" --runtime=kernel -v -p1 "$@" \
 		2>&1 >/dev/null | sed -n 's/.*user script and \([0-9]*\) library.*/\1/p')
+	case $ourcmd in *p1check*) ours_libs="$nfiles parsed" ;; esac
 	ref_libs=$(SYSTEMTAP_TAPSET=$tapset "$ref" -r "$release" -v -p1 "$@" \
 		2>&1 >/dev/null | sed -n 's/.*user script and \([0-9]*\) library.*/\1/p')
 	echo "$out" | awk -v name="$name" -v ol="${ours_libs:-?}" -v rl="${ref_libs:-?}" '
@@ -77,7 +85,18 @@ bench() {
 
 echo "pass 1 benchmark: median of $runs runs each, alternating, on $(nproc) CPUs" \
 	"(load $(cut -d' ' -f1-3 /proc/loadavg))"
+stap_cmd="$ours -r $release --runtime=kernel -p1"
 bench "1. a $lines-line script with the project's tapset library" \
-	"$srcdir/tapset" "$tmp/script.stp"
-bench "2. Debian's tapset library ($(find "$debian" -name '*.stp*' | wc -l) files)" \
-	"$debian" -e 'probe begin { }'
+	"$srcdir/tapset" "$stap_cmd $tmp/script.stp" "$tmp/script.stp"
+echo 'probe begin { }' > "$tmp/begin.stp"
+bench "2. Debian's tapset library ($(find "$debian" -name '*.stp*' | wc -l) files), stap -p1" \
+	"$debian" "$stap_cmd $tmp/begin.stp" "$tmp/begin.stp"
+
+# The files SystemTap reads for the kernel runtime on x86_64, .stpm first.
+files=$(for d in "$debian" "$debian/linux" "$debian/linux/x86_64" "$debian/x86_64"; do
+	ls "$d"/*.stp "$d"/*.stpm 2>/dev/null; done | sort)
+nfiles=$(echo "$files" | wc -l)
+kconfig=/lib/modules/$release/build/.config
+bench "3. the same library, every file parsed by ustap's parser (p1check -n)" \
+	"$debian" "$p1check -n -t -r $release -a x86_64 --runtime=kernel --kconfig=$kconfig $(echo $files) $tmp/begin.stp" \
+	"$tmp/begin.stp"

@@ -6,7 +6,6 @@
 DiagConfig g_diag = { .max_errors_shown = 100 };
 int diag_nerrors_;
 static int nwarnings;
-#define nerrors diag_nerrors_
 
 static FILE *out(void)
 {
@@ -61,8 +60,8 @@ void diag_print_loc(Loc loc)
 void diag_verror(const char *kind, Loc loc, const Token *t, const char *fmt,
 		 va_list ap)
 {
-	nerrors++;
-	if (nerrors > g_diag.max_errors_shown)
+	diag_nerrors_++;
+	if (diag_nerrors_ > g_diag.max_errors_shown)
 		return;
 	fprintf(out(), "%s error: ", kind);
 	vfprintf(out(), fmt, ap);
@@ -92,7 +91,7 @@ void diag_error_noloc(const char *kind, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	nerrors++;
+	diag_nerrors_++;
 	fprintf(out(), "%s error: ", kind);
 	vfprintf(out(), fmt, ap);
 	fputc('\n', out());
@@ -106,7 +105,7 @@ void diag_warning(Loc loc, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	if (g_diag.warnings_are_errors)
-		nerrors++;
+		diag_nerrors_++;
 	else
 		nwarnings++;
 	fputs(g_diag.warnings_are_errors ? "ERROR: " : "WARNING: ", out());
@@ -117,7 +116,7 @@ void diag_warning(Loc loc, const char *fmt, ...)
 }
 
 int diag_warning_count(void) { return nwarnings; }
-void diag_reset(void) { nerrors = nwarnings = 0; }
+void diag_reset(void) { diag_nerrors_ = nwarnings = 0; }
 
 void fatal(const char *fmt, ...)
 {

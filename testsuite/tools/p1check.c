@@ -7,6 +7,7 @@
  *   -P  print expression statements fully parenthesised, as SystemTap's
  *       -p1 dump does (see p1full.h)
  *   -q  only check, print nothing but errors
+ *   -n  only parse (no canonical text, no round trip): what pass 1 costs
  *   -t  the files are tapsets (embedded C allowed, names in messages)
  *   What %( %) conditions see, spelled as stap spells it:
  *   -g  guru mode;  --privilege=NAME;  --unprivileged (stapusr)
@@ -69,6 +70,8 @@ static void load_kconfig(const char *path)
 	fclose(f);
 }
 
+static bool parse_only;
+
 static int check_file(const char *path, bool stpm, const ParseOptions *opts, bool tapset,
 		      bool print, bool full, bool quiet)
 {
@@ -83,6 +86,8 @@ static int check_file(const char *path, bool stpm, const ParseOptions *opts, boo
 	StapFile *f = parse_file(src, opts);
 	if (diag_error_count() != before)
 		return 1;
+	if (parse_only)
+		return 0;
 	StrBuf b = { 0 };
 	unparse_file(&b, f);
 	if (print)
@@ -131,6 +136,8 @@ int main(int argc, char **argv)
 			tapset = true;
 		} else if (!strcmp(a, "-q")) {
 			quiet = true;
+		} else if (!strcmp(a, "-n")) {
+			parse_only = true;
 		} else if (!strcmp(a, "--unprivileged")) {
 			privilege = "stapusr";
 		} else if ((!strcmp(a, "-r") || !strcmp(a, "-a")) && i + 1 < argc) {

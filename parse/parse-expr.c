@@ -379,9 +379,7 @@ static Expr *parse_at_operator(Parser *p)
 		return e;
 	}
 	if (!strcmp(n, "@perf") || !strcmp(n, "@const")) {
-		/* @const names a C constant: embedded C, so guru mode. */
-		if (n[1] == 'c' && !p->privileged)
-			error_at(p, t, "@const needs guru mode (stap -g)");
+		/* @const needs guru mode: pass 2 says so (translate/sema). */
 		e = expr_new(n[1] == 'p' ? E_PERF : E_CONST, t->loc);
 		expect_op(p, OP_LPAREN);
 		e->str = expect_string(p, "a literal string", &e->slen);
@@ -427,22 +425,12 @@ static int print_kind(const char *n)
 	return -1;
 }
 
-/* print(@hist_log(x)): a histogram may be the sole argument of print,
- * println, sprint and sprintln, and nothing else. */
+/* The print family's literal first arguments and argument counts.  (Where
+ * a histogram may stand is pass 2's to say: print(@hist_log(x)) alone.) */
 static void parse_print_args(Parser *p, Expr *e, const Token *name)
 {
 	int k = e->op;
-	bool plain = !(k & (PRINT_FORMAT | PRINT_DELIM));
-	if (plain && is_hist_name(peek_at(p, 1))) {
-		p->bare_hist_ok = true;
-		p->bare_hist = NULL;
-	}
 	e->args = parse_call_args(p, &e->n);
-	p->bare_hist_ok = false;
-	if (p->bare_hist && (e->n != 1 || e->args[0] != p->bare_hist))
-		error_loc(p, p->bare_hist->loc, "a histogram may only be printed on its own, "
-			  "indexed, or iterated with foreach");
-	p->bare_hist = NULL;
 	if (k & PRINT_FORMAT) {
 		if (e->n == 0 || e->args[0]->kind != E_STRING)
 			error_loc(p, e->n ? e->args[0]->loc : name->loc,
@@ -586,8 +574,6 @@ static Expr *parse_value(Parser *p)
 		if (t->str[0] == '@') {
 			if (!is_hist_name(t))
 				return maybe_autocast(p, parse_at_operator(p));
-			bool ok = p->bare_hist_ok;
-			p->bare_hist_ok = false;
 			Expr *e = parse_hist(p);
 			if (is_op(p, OP_LBRACKET)) {
 				Expr *ix = expr_new(E_INDEX, advance(p)->loc);
@@ -595,10 +581,6 @@ static Expr *parse_value(Parser *p)
 				ix->args = parse_index_list(p, false, &ix->n);
 				return maybe_autocast(p, ix);
 			}
-			if (!ok)
-				error_loc(p, e->loc, "a histogram may only be printed on its own, "
-					  "indexed, or iterated with foreach");
-			p->bare_hist = e;
 			return e;
 		}
 		return parse_identifier(p);
@@ -623,7 +605,6 @@ static Expr *parse_value(Parser *p)
 
 static Expr *parse_postfix(Parser *p)
 {
-	p->bare_hist_ok &= is_hist_name(peek(p));
 	Expr *e = parse_value(p);
 	if (is_op(p, OP_INC) || is_op(p, OP_DEC)) {
 		const Token *t = advance(p);
@@ -647,7 +628,6 @@ static Expr *parse_unary(Parser *p)
 		advance(p);
 		Expr *e = expr_new(E_UNARY, p->prev.loc);
 		e->op = p->prev.op;
-		p->bare_hist_ok = false;
 		e->left = parse_unary(p);
 		leave(p);
 		return e;
@@ -657,7 +637,6 @@ static Expr *parse_unary(Parser *p)
 		advance(p);
 		Expr *e = expr_new(E_INCDEC, p->prev.loc);
 		e->op = p->prev.op;
-		p->bare_hist_ok = false;
 		e->left = parse_value(p);
 		return e;
 	}

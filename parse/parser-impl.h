@@ -20,9 +20,6 @@ typedef struct Parser {
 	/* Errors reported so far; one more than this after fetching a token
 	 * means the lexer or preprocessor reported it. */
 	int errors_seen;
-	/* The print family's sole argument may be a bare histogram. */
-	bool bare_hist_ok;
-	Expr *bare_hist;
 	jmp_buf recover;
 	/* Lists being built nest strictly, so they share one stack that an
 	 * error can simply reset: nothing leaks when parsing bails out. */

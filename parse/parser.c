@@ -377,8 +377,6 @@ StapFile *parse_file(const SrcFile *src, const ParseOptions *opts)
 			p->sp = 0;
 			p->depth = 0;
 			p->in_function = false;
-			p->bare_hist_ok = false;
-			p->bare_hist = NULL;
 			/* Stop after many errors: later ones are mostly echoes. */
 			if (diag_error_count() - errors_at_start >= MAX_ERRORS_PER_FILE)
 				break;

@@ -1,6 +1,7 @@
 #include "parse/arena.h"
 #include "parse/diag.h"
 #include <stdlib.h>
+#include <sys/mman.h>
 
 struct ArenaChunk {
 	ArenaChunk *next;
@@ -10,17 +11,24 @@ struct ArenaChunk {
 
 Arena g_arena;
 
-enum { CHUNK_SIZE = 1 << 20 };
+/* Chunks start small (a one-line -e script needs little) and double up
+ * to CHUNK_MAX, so big translations make few of them. */
+enum { CHUNK_MIN = 1 << 14, CHUNK_MAX = 1 << 20 };
 
 void *arena_alloc_slow(Arena *a, size_t size)
 {
-	size_t want = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
-	ArenaChunk *c = malloc(sizeof(*c) + want);
-	if (!c)
+	size_t chunk = a->total >= CHUNK_MAX ? CHUNK_MAX :
+		       a->total < CHUNK_MIN ? CHUNK_MIN : a->total;
+	size_t want = size > chunk / 4 ? size : chunk;
+	/* Chunks are filled front to back: fault their pages in at once,
+	 * which costs far less than one fault a page. */
+	ArenaChunk *c = mmap(NULL, sizeof(*c) + want, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (c == MAP_FAILED)
 		fatal("out of memory (%zu bytes)", want);
 	c->size = want;
 	a->total += want;
-	if (want != CHUNK_SIZE && a->chunks) {
+	if (want != chunk && a->chunks) {
 		/* A big one-off block: keep bumping in the current chunk. */
 		c->next = a->chunks->next;
 		a->chunks->next = c;
@@ -38,7 +46,7 @@ void arena_free(Arena *a)
 	ArenaChunk *c = a->chunks;
 	while (c) {
 		ArenaChunk *n = c->next;
-		free(c);
+		munmap(c, sizeof(*c) + c->size);
 		c = n;
 	}
 	a->chunks = NULL;

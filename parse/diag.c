@@ -4,7 +4,13 @@
 #include <stdlib.h>
 
 DiagConfig g_diag = { .max_errors_shown = 100 };
-static int nerrors, nwarnings;
+int diag_nerrors_;
+static int nwarnings;
+
+static FILE *out(void)
+{
+	return g_diag.out ? g_diag.out : stderr;
+}
 
 static void print_one_loc(Loc loc)
 {
@@ -13,7 +19,7 @@ static void print_one_loc(Loc loc)
 		return;
 	uint32_t line, col;
 	loc_line_col(loc, &line, &col);
-	fprintf(stderr, "         at: %s:%u:%u\n", f->name, line, col);
+	fprintf(out(), "         at: %s:%u:%u\n", f->name, line, col);
 	size_t len;
 	const char *s = src_line(f, line, &len);
 	/* Very long lines are cut around the column so the caret stays useful. */
@@ -21,23 +27,32 @@ static void print_one_loc(Loc loc)
 	if (len > 200 && col > 100)
 		from = col - 80;
 	size_t shown = len - from > 200 ? 200 : len - from;
-	fprintf(stderr, "     source: %.*s\n", (int)shown, s + from);
-	fputs("             ", stderr);
+	fprintf(out(), "     source: %.*s\n", (int)shown, s + from);
+	fputs("             ", out());
 	for (size_t i = from; i + 1 < col && i < len; i++)
-		fputc(s[i] == '\t' ? '\t' : ' ', stderr);
-	fputs("^\n", stderr);
+		fputc(s[i] == '\t' ? '\t' : ' ', out());
+	fputs("^\n", out());
 }
 
 /* A token a macro produced is shown where it was written, then at each
- * expansion site out to the user's text. */
+ * expansion site out to the user's text.  A deep chain (a recursive
+ * macro) shows its innermost and outermost sites only. */
 void diag_print_loc(Loc loc)
 {
+	enum { INNER = 3, OUTER = 2 };
 	Loc site;
 	Loc written = loc_written(loc, &site);
 	print_one_loc(written);
+	uint32_t n = loc_expansion_depth(loc), i = 0;
 	while (site.file) {
-		fprintf(stderr, "in expansion of macro:\n");
+		i++;
 		written = loc_written(site, &site);
+		if (n > INNER + OUTER + 1 && i > INNER && i <= n - OUTER) {
+			if (i == INNER + 1)
+				fprintf(out(), "in %u more expansions of macros\n", n - INNER - OUTER);
+			continue;
+		}
+		fprintf(out(), "in expansion of macro:\n");
 		print_one_loc(written);
 	}
 }
@@ -45,15 +60,15 @@ void diag_print_loc(Loc loc)
 void diag_verror(const char *kind, Loc loc, const Token *t, const char *fmt,
 		 va_list ap)
 {
-	nerrors++;
-	if (nerrors > g_diag.max_errors_shown)
+	diag_nerrors_++;
+	if (diag_nerrors_ > g_diag.max_errors_shown)
 		return;
-	fprintf(stderr, "%s error: ", kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(out(), "%s error: ", kind);
+	vfprintf(out(), fmt, ap);
+	fputc('\n', out());
 	(void)t;
 	diag_print_loc(loc);
-	fputc('\n', stderr);
+	fputc('\n', out());
 }
 
 void diag_error(const char *kind, Loc loc, const char *fmt, ...)
@@ -76,10 +91,10 @@ void diag_error_noloc(const char *kind, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	nerrors++;
-	fprintf(stderr, "%s error: ", kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	diag_nerrors_++;
+	fprintf(out(), "%s error: ", kind);
+	vfprintf(out(), fmt, ap);
+	fputc('\n', out());
 	va_end(ap);
 }
 
@@ -90,19 +105,18 @@ void diag_warning(Loc loc, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	if (g_diag.warnings_are_errors)
-		nerrors++;
+		diag_nerrors_++;
 	else
 		nwarnings++;
-	fputs(g_diag.warnings_are_errors ? "ERROR: " : "WARNING: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fputs(g_diag.warnings_are_errors ? "ERROR: " : "WARNING: ", out());
+	vfprintf(out(), fmt, ap);
+	fputc('\n', out());
 	diag_print_loc(loc);
 	va_end(ap);
 }
 
-int diag_error_count(void) { return nerrors; }
 int diag_warning_count(void) { return nwarnings; }
-void diag_reset(void) { nerrors = nwarnings = 0; }
+void diag_reset(void) { diag_nerrors_ = nwarnings = 0; }
 
 void fatal(const char *fmt, ...)
 {

@@ -9,6 +9,7 @@
 #define PARSE_DIAG_H
 #include "parse/source.h"
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 
 struct Token;
@@ -17,6 +18,7 @@ typedef struct DiagConfig {
 	bool suppress_warnings;		/* -w */
 	bool warnings_are_errors;	/* -W */
 	int max_errors_shown;		/* further ones are only counted */
+	FILE *out;			/* where messages go; NULL for stderr */
 } DiagConfig;
 extern DiagConfig g_diag;
 
@@ -35,7 +37,12 @@ void diag_verror(const char *kind, Loc loc, const struct Token *t,
 /* Prints the "at:"/"source:"/caret lines for a location. */
 void diag_print_loc(Loc loc);
 
-int diag_error_count(void);
+/* Read for every token the parser takes: inline. */
+extern int diag_nerrors_;
+static inline int diag_error_count(void)
+{
+	return diag_nerrors_;
+}
 int diag_warning_count(void);
 void diag_reset(void);
 

@@ -16,11 +16,22 @@ static const unsigned char ident_char[256] = {
 #undef R
 };
 
+/* Keywords are tagged with their codes in the intern table, so reading a
+ * name says whether it is one in the same lookup.  The table may have
+ * been reset since the last file. */
+static void register_keywords(void)
+{
+	for (int k = 1; k < KW_COUNT; k++)
+		intern_set_tag(kw_text[k], strlen(kw_text[k]), k);
+}
+
 void lexer_init(Lexer *lx, const SrcFile *file)
 {
 	lx->file = file;
 	lx->p = file->text;
 	lx->end = file->text + file->len;
+	lx->truncated = false;
+	register_keywords();
 }
 
 static Loc here(const Lexer *lx, const char *p)
@@ -33,29 +44,16 @@ static void lex_error(const Lexer *lx, const char *at, const char *fmt, const ch
 	diag_error("parse", here(lx, at), fmt, arg);
 }
 
-static int kw_lookup(const char *s, size_t len)
-{
-#define K(code) if (memcmp(s, kw_text[code], len) == 0) return code
-	switch (len) {
-	case 2: K(KW_IF); K(KW_IN); break;
-	case 3: K(KW_FOR); K(KW_TRY); break;
-	case 4: K(KW_ELSE); K(KW_NEXT); K(KW_LONG); break;
-	case 5: K(KW_PROBE); K(KW_LIMIT); K(KW_WHILE); K(KW_BREAK); K(KW_CATCH); break;
-	case 6: K(KW_GLOBAL); K(KW_RETURN); K(KW_DELETE); K(KW_STRING); break;
-	case 7: K(KW_FOREACH); K(KW_PRIVATE); break;
-	case 8: K(KW_FUNCTION); K(KW_CONTINUE); break;
-	}
-#undef K
-	return KW_NONE;
-}
+static const unsigned char blank[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
+};
 
 /* Skips blanks and the three comment forms; false at an unterminated one. */
 static void skip_space(Lexer *lx)
 {
 	const char *p = lx->p, *end = lx->end;
 	for (;;) {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
-				   *p == '\r' || *p == '\f' || *p == '\v'))
+		while (p < end && blank[(unsigned char)*p])
 			p++;
 		if (p >= end)
 			break;
@@ -63,11 +61,13 @@ static void skip_space(Lexer *lx)
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			p = nl ? nl + 1 : end;
 		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
+			/* Tapsets are mostly comments: find each '*' with memchr. */
 			const char *q = p + 2;
-			while (q + 1 < end && !(q[0] == '*' && q[1] == '/'))
+			while ((q = memchr(q, '*', (size_t)(end - q))) && q + 1 < end && q[1] != '/')
 				q++;
-			if (q + 1 >= end) {
+			if (!q || q + 1 >= end) {
 				lex_error(lx, p, "%s", "unterminated comment, missing '*/'");
+				lx->truncated = true;
 				p = end;
 				break;
 			}
@@ -101,11 +101,14 @@ static void lex_string(Lexer *lx, Token *t)
 		close++;
 	}
 	if (close >= end || *close != '"') {
+		/* Strings do not span lines.  What follows an unterminated one
+		 * is unknowable (its quotes pair the wrong way), so lexing ends. */
 		lex_error(lx, start, "%s", "unterminated string, missing closing '\"'");
 		t->kind = TK_STRING;
 		t->str = "";
 		t->slen = 0;
-		lx->p = close;
+		lx->p = end;
+		lx->truncated = true;
 		t->len = (uint32_t)(close - start);
 		return;
 	}
@@ -130,8 +133,10 @@ static void lex_string(Lexer *lx, Token *t)
 			int v = 0, k = 0;
 			while (k < 2 && p < close && hexval(*p) >= 0)
 				v = v * 16 + hexval(*p++), k++;
-			if (k == 0)
-				lex_error(lx, p - 2, "%s", "\\x used with no following hex digits");
+			if (k == 0 && !t->op) {
+				t->op = TOK_BAD_ESCAPE;
+				t->num = (uint64_t)(p - 2 - start);
+			}
 			out[n++] = (char)v;
 			break;
 		}
@@ -158,11 +163,14 @@ static void lex_string(Lexer *lx, Token *t)
 }
 
 /* Numbers wrap into 64 bits: values above INT64_MAX become negative, as in
- * SystemTap; anything above 2^64-1 or malformed is an error. */
+ * SystemTap; anything above 2^64-1 or malformed is an error, reported only
+ * if the token is used (lex_report_bad): a branch a conditional skips may
+ * hold anything. */
 static void lex_number(Lexer *lx, Token *t)
 {
 	const char *start = lx->p, *p = start;
-	while (p < lx->end && ident_char[(unsigned char)*p] && *p != '$')
+	/* Letters and digits, as SystemTap: "1_000" is 1 then _000. */
+	while (p < lx->end && ident_char[(unsigned char)*p] && *p != '$' && *p != '_')
 		p++;
 	lx->p = p;
 	t->kind = TK_NUMBER;
@@ -192,11 +200,10 @@ static void lex_number(Lexer *lx, Token *t)
 	t->num = v;
 	return;
 bad:
-	diag_error("parse", here(lx, start), "invalid number '%.*s'", (int)len, start);
+	t->op = TOK_BAD_NUMBER;
 	return;
 range:
-	diag_error("parse", here(lx, start), "number '%.*s' out of range (above 2^64-1)",
-		   (int)len, start);
+	t->op = TOK_NUMBER_RANGE;
 }
 
 static int match_op(const char *p, const char *end)
@@ -272,6 +279,9 @@ void lex_next(Lexer *lx, Token *t)
 	}
 	unsigned char c = (unsigned char)*p;
 
+	/* A lone '@' starts nothing; "@" then a name or digit is a word. */
+	if (c == '@' && (p + 1 >= end || (!ident_char[(unsigned char)p[1]] && p[1] != '#')))
+		goto junk;
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
 	    c == '$' || c == '@') {
 		const char *q = p + 1;
@@ -283,20 +293,26 @@ void lex_next(Lexer *lx, Token *t)
 				while (q < end && *q >= '0' && *q <= '9')
 					q++;
 		} else {
+			uint32_t h = intern_hash_step(INTERN_HASH_INIT, c);
 			while (q < end && ident_char[(unsigned char)*q])
-				q++;
+				h = intern_hash_step(h, (unsigned char)*q++);
+			size_t len = (size_t)(q - p);
+			lx->p = q;
+			t->len = t->slen = (uint32_t)len;
+			int kw;
+			t->str = intern_hashed(p, len, h, &kw);
+			if (kw) {
+				t->kind = TK_KEYWORD;
+				t->op = (uint8_t)kw;
+				t->str = kw_text[kw];
+			} else {
+				t->kind = TK_IDENT;
+			}
+			return;
 		}
 		size_t len = (size_t)(q - p);
 		lx->p = q;
 		t->len = (uint32_t)len;
-		int kw = c <= 'z' && c >= 'a' ? kw_lookup(p, len) : KW_NONE;
-		if (kw) {
-			t->kind = TK_KEYWORD;
-			t->op = (uint8_t)kw;
-			t->str = kw_text[kw];
-			t->slen = (uint32_t)len;
-			return;
-		}
 		t->kind = TK_IDENT;
 		t->str = intern(p, len);
 		t->slen = (uint32_t)len;
@@ -316,6 +332,7 @@ void lex_next(Lexer *lx, Token *t)
 			q++;
 		if (q + 1 >= end) {
 			lex_error(lx, p, "%s", "unterminated embedded C, missing '%}'");
+			lx->truncated = true;
 			lx->p = end;
 			t->kind = TK_EOF;
 			t->len = 0;
@@ -341,6 +358,7 @@ void lex_next(Lexer *lx, Token *t)
 	}
 	/* Anything else is one junk character (a whole UTF-8 sequence, so
 	 * messages never split one); the parser reports it in context. */
+junk:;
 	size_t len = 1;
 	if (c >= 0xc0)
 		while (p + len < end && ((unsigned char)p[len] & 0xc0) == 0x80 && len < 4)
@@ -350,6 +368,32 @@ void lex_next(Lexer *lx, Token *t)
 	t->slen = (uint32_t)len;
 	t->len = (uint32_t)len;
 	lx->p = p + len;
+}
+
+void lex_report_bad(Token *t)
+{
+	Loc at = loc_written(t->loc, NULL);
+	const SrcFile *f = loc_file(at);
+	const char *src = f->text + at.off;
+	/* A megabyte of digits is shown by its start. */
+	int len = t->len > 40 ? 32 : (int)t->len;
+	const char *more = t->len > 40 ? "..." : "";
+	switch (t->op) {
+	case TOK_BAD_NUMBER:
+		diag_error("parse", t->loc, "invalid number '%.*s%s'", len, src, more);
+		break;
+	case TOK_NUMBER_RANGE:
+		diag_error("parse", t->loc, "number '%.*s%s' out of range (above 2^64-1)",
+			   len, src, more);
+		break;
+	case TOK_BAD_ESCAPE:
+		/* Point at the escape itself when the token was written here. */
+		diag_error("parse", t->loc.file & LOC_EXPANDED ? t->loc :
+			   (Loc){ t->loc.file, t->loc.off + (uint32_t)t->num },
+			   "\\x used with no following hex digits");
+		break;
+	}
+	t->op = 0;
 }
 
 const char *tok_describe(const Token *t, char *buf, size_t size)

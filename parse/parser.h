@@ -13,8 +13,10 @@ typedef struct ParseOptions {
  * whatever parsed cleanly, so callers check diag_error_count(). */
 StapFile *parse_file(const SrcFile *src, const ParseOptions *opts);
 
-/* The deepest nesting of statements and expressions the parser accepts;
- * deeper input is an error, never a stack overflow. */
+/* The deepest nesting of statements and expressions the parser accepts,
+ * counting each operator of a chain like "a + b + c" as a level (its tree
+ * is as deep as it is long): deeper input is an error, never a stack
+ * overflow here or in a later pass that walks the tree. */
 enum { PARSE_MAX_DEPTH = 1000 };
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 struct Macro {
+	const char *key;	/* interned, with the '@': what lookups compare */
 	const char *name;	/* interned, without the '@' */
 	const char **params;	/* interned */
 	int nparams;
@@ -23,8 +24,10 @@ struct PPInput {
 	const Token *toks;
 	int n, pos;
 	Loc site;		/* where the expansion happened; chains new locs */
+	uint32_t exp_file;	/* the file exp_loc's record is for, or 0 */
+	Loc exp_loc;		/* {record, 0}: the body's tokens' locations */
 	const Macro *macro;	/* for a macro body: its parameters apply */
-	Token **args;		/* the invocation's arguments, one array each */
+	Token **args;		/* the invocation's arguments (malloc'd, owned) */
 	int *nargs;
 };
 
@@ -36,7 +39,18 @@ struct PPCond {
 
 MacroTable g_library_macros;
 
-enum { MAX_EXPANSION_DEPTH = 200, MAX_EXPANSIONS = 10000000 };
+enum {
+	/* Macros nest this deep at most: a recursive one stops here. */
+	MAX_EXPANSION_DEPTH = 200,
+	/* Tokens that macro bodies and arguments may produce in one file: the
+	 * Debian tapset library makes 300,000 in all, 16,000 at most in one.
+	 * (The fuzzer, 50 times slower, stops bombs sooner.) */
+#ifdef USTAP_FUZZ_LIMITS
+	MAX_EXPANDED_TOKENS = 50000,
+#else
+	MAX_EXPANDED_TOKENS = 1000000,
+#endif
+};
 
 static const char PP[] = "parse";
 
@@ -48,7 +62,7 @@ static Macro *macro_find(const MacroTable *mt, const char *name)
 		return NULL;
 	unsigned i = (unsigned)((uintptr_t)name >> 4) & (mt->cap - 1);
 	for (; mt->slots[i]; i = (i + 1) & (mt->cap - 1))
-		if (mt->slots[i]->name == name)
+		if (mt->slots[i]->key == name)
 			return mt->slots[i];
 	return NULL;
 }
@@ -64,7 +78,7 @@ static void macro_add(MacroTable *mt, Macro *m)
 			Macro *o = mt->slots[i];
 			if (!o)
 				continue;
-			unsigned j = (unsigned)((uintptr_t)o->name >> 4) & (ncap - 1);
+			unsigned j = (unsigned)((uintptr_t)o->key >> 4) & (ncap - 1);
 			while (n[j])
 				j = (j + 1) & (ncap - 1);
 			n[j] = o;
@@ -73,7 +87,7 @@ static void macro_add(MacroTable *mt, Macro *m)
 		mt->slots = n;
 		mt->cap = ncap;
 	}
-	unsigned i = (unsigned)((uintptr_t)m->name >> 4) & (mt->cap - 1);
+	unsigned i = (unsigned)((uintptr_t)m->key >> 4) & (mt->cap - 1);
 	while (mt->slots[i])
 		i = (i + 1) & (mt->cap - 1);
 	mt->slots[i] = m;
@@ -82,12 +96,30 @@ static void macro_add(MacroTable *mt, Macro *m)
 
 /* ---- input stack ---- */
 
-static PPInput *push_input(Preproc *pp, const Token *toks, int n, Loc site)
+/* An input's arguments die with it: nothing refers to them once it is
+ * read (tokens are copied out, and arguments pushed above it are read
+ * before it). */
+static void pop_input(Preproc *pp)
 {
-	/* Finished inputs go first, so a chain of expansions in tail position
-	 * does not count as nesting. */
-	while (pp->ninputs && pp->inputs[pp->ninputs - 1].pos >= pp->inputs[pp->ninputs - 1].n)
-		pp->ninputs--;
+	PPInput *in = &pp->inputs[--pp->ninputs];
+	if (in->args) {
+		for (int i = 0; i < in->macro->nparams; i++)
+			free(in->args[i]);
+		free(in->args);
+		free(in->nargs);
+	}
+}
+
+static void drop_inputs(Preproc *pp)
+{
+	while (pp->ninputs)
+		pop_input(pp);
+}
+
+/* Pushes without popping finished inputs: an argument's tokens belong to
+ * the finished body below it. */
+static PPInput *push_input_over(Preproc *pp, const Token *toks, int n, Loc site)
+{
 	if (pp->ninputs == pp->inputs_cap) {
 		pp->inputs_cap = pp->inputs_cap ? pp->inputs_cap * 2 : 16;
 		pp->inputs = realloc(pp->inputs, sizeof(*pp->inputs) * (size_t)pp->inputs_cap);
@@ -102,6 +134,15 @@ static PPInput *push_input(Preproc *pp, const Token *toks, int n, Loc site)
 	return in;
 }
 
+static PPInput *push_input(Preproc *pp, const Token *toks, int n, Loc site)
+{
+	/* Finished inputs go first, so a chain of expansions in tail position
+	 * does not count as nesting. */
+	while (pp->ninputs && pp->inputs[pp->ninputs - 1].pos >= pp->inputs[pp->ninputs - 1].n)
+		pop_input(pp);
+	return push_input_over(pp, toks, n, site);
+}
+
 void pp_init(Preproc *pp, const SrcFile *file, const PPContext *ctx)
 {
 	memset(pp, 0, sizeof(*pp));
@@ -110,8 +151,15 @@ void pp_init(Preproc *pp, const SrcFile *file, const PPContext *ctx)
 	pp->defs = file->is_macro_lib ? &g_library_macros : &pp->local;
 }
 
+void pp_reset_library(void)
+{
+	free(g_library_macros.slots);
+	memset(&g_library_macros, 0, sizeof(g_library_macros));
+}
+
 void pp_finish(Preproc *pp)
 {
+	drop_inputs(pp);
 	free(pp->inputs);
 	free(pp->conds);
 	free(pp->local.slots);
@@ -126,6 +174,24 @@ static int param_index(const Macro *m, const char *name)
 	return -1;
 }
 
+/* A body token naming a parameter is marked when the macro is defined
+ * (op, unused for names, and num hold it), so expanding never looks the
+ * name up again. */
+enum { TOK_PARAM = 1 };
+
+/* Where a body token is, seen from this expansion: all the tokens of one
+ * body written in one file share one expansion record. */
+static Loc expand_loc(PPInput *in, Loc loc)
+{
+	if (loc.file & LOC_EXPANDED)
+		return loc_expanded(loc, in->site);
+	if (in->exp_file != loc.file) {
+		in->exp_loc = loc_expansion_of_file(loc.file, in->site);
+		in->exp_file = loc.file;
+	}
+	return (Loc){ in->exp_loc.file, loc.off };
+}
+
 /* The next token with macro parameters replaced, before any other
  * preprocessing: conditionals and definitions read through this. */
 static void fetch_raw(Preproc *pp, Token *t)
@@ -137,20 +203,31 @@ static void fetch_raw(Preproc *pp, Token *t)
 		}
 		PPInput *in = &pp->inputs[pp->ninputs - 1];
 		if (in->pos >= in->n) {
-			pp->ninputs--;
+			pop_input(pp);
 			continue;
 		}
 		*t = in->toks[in->pos++];
-		if (in->site.file)
-			t->loc = loc_expanded(t->loc, in->site);
-		if (in->macro && t->kind == TK_IDENT && t->str[0] == '@') {
-			int k = param_index(in->macro, intern(t->str + 1, t->slen - 1));
-			if (k >= 0) {
-				/* Argument tokens already carry their own locations. */
-				push_input(pp, in->args[k], in->nargs[k], (Loc){ 0, 0 });
-				continue;
-			}
+		if (++pp->expanded_tokens > MAX_EXPANDED_TOKENS) {
+			/* Reported where the outermost expansion was written. */
+			Loc at = pp->inputs[0].site.file ? pp->inputs[0].site : t->loc;
+			diag_error(PP, at, "macro expansion makes more than %d tokens",
+				   MAX_EXPANDED_TOKENS);
+			/* Whatever was being expanded is cut off mid-way: end
+			 * the file so nothing after it is misread. */
+			drop_inputs(pp);
+			pp->overflow = true;
+			pp->lex.p = pp->lex.end;
+			pp->lex.truncated = true;
+			continue;
 		}
+		if (in->macro && t->kind == TK_IDENT && t->op == TOK_PARAM) {
+			/* Argument tokens already carry their own locations. */
+			int k = (int)t->num;
+			push_input_over(pp, in->args[k], in->nargs[k], (Loc){ 0, 0 });
+			continue;
+		}
+		if (in->site.file)
+			t->loc = expand_loc(in, t->loc);
 		return;
 	}
 }
@@ -254,47 +331,107 @@ static Token *tv_finish(TokVec *tv, int *n)
 	return out;
 }
 
+/* After a malformed @define head, skips its %( body %) so the body is not
+ * read as a conditional: up to the first %( (unless a declaration or
+ * another @define comes first), then to its matching %). */
+static void skip_failed_definition(Preproc *pp, Token t)
+{
+	for (;;) {
+		if (t.kind == TK_EOF || (t.kind == TK_KEYWORD &&
+		    (t.op == KW_PROBE || t.op == KW_GLOBAL || t.op == KW_FUNCTION ||
+		     t.op == KW_PRIVATE)) ||
+		    (t.kind == TK_IDENT && !strcmp(t.str, "@define"))) {
+			/* Not consumed: hand it back through a one-token input. */
+			Token *keep = ANEW(&g_arena, Token);
+			*keep = t;
+			push_input(pp, keep, 1, (Loc){ 0, 0 });
+			return;
+		}
+		if (tok_is_op(&t, OP_PP_IF))
+			break;
+		fetch_raw(pp, &t);
+	}
+	for (int depth = 0;;) {
+		fetch_raw(pp, &t);
+		if (t.kind == TK_EOF || (tok_is_op(&t, OP_PP_END) && depth-- == 0))
+			return;
+		if (tok_is_op(&t, OP_PP_IF))
+			depth++;
+	}
+}
+
+static bool is_macro_name(const Token *t)
+{
+	return t->kind == TK_IDENT && t->str[0] != '$' && t->str[0] != '@';
+}
+
+/* @define NAME[(PARAM, ...)]: false after reporting what was wrong, with
+ * *t the token that was. */
+static bool read_macro_head(Preproc *pp, Macro *m, Token *t)
+{
+	char buf[128];
+	fetch_raw(pp, t);
+	if (!is_macro_name(t)) {
+		diag_error(PP, t->loc, "expected a macro name after @define, found %s",
+			   tok_describe(t, buf, sizeof(buf)));
+		return false;
+	}
+	m->name = t->str;
+	char key[256];
+	key[0] = '@';
+	size_t klen = t->slen < sizeof(key) - 1 ? t->slen : sizeof(key) - 1;
+	memcpy(key + 1, t->str, klen);
+	m->key = intern(key, klen + 1);
+	m->loc = t->loc;
+	fetch_raw(pp, t);
+	if (!tok_is_op(t, OP_LPAREN))
+		return true;
+	/* (a, b): at least one name, no trailing comma, no repeats. */
+	PtrVec params = { 0 };
+	for (;;) {
+		fetch_raw(pp, t);
+		if (!is_macro_name(t)) {
+			diag_error(PP, t->loc, "expected a macro parameter name, found %s",
+				   tok_describe(t, buf, sizeof(buf)));
+			free(params.v);
+			return false;
+		}
+		for (int i = 0; i < params.n; i++) {
+			if (params.v[i] == t->str) {
+				diag_error(PP, t->loc, "duplicate macro parameter '%s'", t->str);
+				free(params.v);
+				return false;
+			}
+		}
+		vec_push(&params, (void *)t->str);
+		fetch_raw(pp, t);
+		if (tok_is_op(t, OP_RPAREN))
+			break;
+		if (!tok_is_op(t, OP_COMMA)) {
+			diag_error(PP, t->loc, "expected ',' or ')' in macro parameters, found %s",
+				   tok_describe(t, buf, sizeof(buf)));
+			free(params.v);
+			return false;
+		}
+	}
+	m->params = (const char **)vec_finish(&params, &m->nparams);
+	fetch_raw(pp, t);
+	return true;
+}
+
 static void define_macro(Preproc *pp, const Token *at)
 {
 	char buf[128];
 	Token t;
-	fetch_raw(pp, &t);
-	if (t.kind != TK_IDENT || t.str[0] == '$' || t.str[0] == '@') {
-		diag_error(PP, t.loc, "expected a macro name after @define, found %s",
-			   tok_describe(&t, buf, sizeof(buf)));
-		return;
-	}
 	Macro *m = ANEW(&g_arena, Macro);
-	m->name = t.str;
-	m->loc = t.loc;
-	fetch_raw(pp, &t);
-	if (tok_is_op(&t, OP_LPAREN)) {
-		PtrVec params = { 0 };
-		fetch_raw(pp, &t);
-		while (!tok_is_op(&t, OP_RPAREN)) {
-			if (t.kind != TK_IDENT || t.str[0] == '$' || t.str[0] == '@') {
-				diag_error(PP, t.loc, "expected a macro parameter name, found %s",
-					   tok_describe(&t, buf, sizeof(buf)));
-				free(params.v);
-				return;
-			}
-			vec_push(&params, (void *)t.str);
-			fetch_raw(pp, &t);
-			if (tok_is_op(&t, OP_COMMA))
-				fetch_raw(pp, &t);
-			else if (!tok_is_op(&t, OP_RPAREN)) {
-				diag_error(PP, t.loc, "expected ',' or ')' in macro parameters, found %s",
-					   tok_describe(&t, buf, sizeof(buf)));
-				free(params.v);
-				return;
-			}
-		}
-		m->params = (const char **)vec_finish(&params, &m->nparams);
-		fetch_raw(pp, &t);
+	if (!read_macro_head(pp, m, &t)) {
+		skip_failed_definition(pp, t);
+		return;
 	}
 	if (!tok_is_op(&t, OP_PP_IF)) {
 		diag_error(PP, t.loc, "expected '%%(' to start the body of macro @%s, found %s",
 			   m->name, tok_describe(&t, buf, sizeof(buf)));
+		skip_failed_definition(pp, t);
 		return;
 	}
 	TokVec body = { 0 };
@@ -302,7 +439,9 @@ static void define_macro(Preproc *pp, const Token *at)
 	for (;;) {
 		fetch_raw(pp, &t);
 		if (t.kind == TK_EOF) {
-			diag_error(PP, at->loc, "unterminated body of macro @%s, missing '%%)'", m->name);
+			if (!pp->lex.truncated)
+				diag_error(PP, at->loc, "unterminated body of macro @%s, missing '%%)'",
+					   m->name);
 			free(body.v);
 			return;
 		}
@@ -310,11 +449,18 @@ static void define_macro(Preproc *pp, const Token *at)
 			depth++;
 		else if (tok_is_op(&t, OP_PP_END) && depth-- == 0)
 			break;
+		if (t.kind == TK_IDENT && t.str[0] == '@' && m->nparams) {
+			int k = param_index(m, intern(t.str + 1, t.slen - 1));
+			if (k >= 0) {
+				t.op = TOK_PARAM;
+				t.num = (uint64_t)k;
+			}
+		}
 		tv_push(&body, &t);
 	}
 	m->body = tv_finish(&body, &m->nbody);
 	/* A file's own macro may shadow a library one, never another of its own. */
-	if (macro_find(pp->defs, m->name)) {
+	if (macro_find(pp->defs, m->key)) {
 		diag_error(PP, m->loc, "attempt to redefine macro '@%s'", m->name);
 		return;
 	}
@@ -327,19 +473,29 @@ static const Macro *find_macro(const Preproc *pp, const Token *t)
 {
 	if (t->kind != TK_IDENT || t->str[0] != '@' || t->slen < 2)
 		return NULL;
-	const char *name = intern(t->str + 1, t->slen - 1);
-	const Macro *m = macro_find(&pp->local, name);
-	return m ? m : macro_find(&g_library_macros, name);
+	const Macro *m = macro_find(&pp->local, t->str);
+	return m ? m : macro_find(&g_library_macros, t->str);
+}
+
+static void free_args(Token **args, int *nargs, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(args[i]);
+	free(args);
+	free(nargs);
 }
 
 static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 {
 	char buf[128];
+	if (pp->overflow)
+		return;
 	/* A macro that expands to itself nests without end: the depth limit
 	 * catches it (a use inside its own arguments is fine). */
-	if (pp->ninputs >= MAX_EXPANSION_DEPTH || ++pp->expansions > MAX_EXPANSIONS) {
-		diag_error(PP, at->loc, "recursive or too deep expansion of macro '@%s'", m->name);
-		pp->ninputs = 0;
+	if (loc_expansion_depth(at->loc) >= MAX_EXPANSION_DEPTH) {
+		diag_error(PP, at->loc, "macro '@%s' expands too deep (more than %d levels): "
+			   "is it recursive?", m->name, MAX_EXPANSION_DEPTH);
+		drop_inputs(pp);
 		return;
 	}
 	Token **args = NULL;
@@ -352,22 +508,31 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 				   m->name, tok_describe(&t, buf, sizeof(buf)));
 			return;
 		}
-		args = ANEWN(&g_arena, Token *, m->nparams);
-		nargs = ANEWN(&g_arena, int, m->nparams);
+		args = calloc((size_t)m->nparams, sizeof(*args));
+		nargs = calloc((size_t)m->nparams, sizeof(*nargs));
+		if (!args || !nargs)
+			fatal("out of memory");
 		int k = 0, depth = 0;
 		TokVec cur = { 0 };
 		for (;;) {
 			fetch_raw(pp, &t);
-			if (t.kind == TK_EOF) {
-				diag_error(PP, at->loc, "unterminated arguments of macro '@%s'", m->name);
+			if (t.kind == TK_EOF || pp->overflow) {
+				if (t.kind == TK_EOF && !pp->lex.truncated)
+					diag_error(PP, at->loc, "unterminated arguments of macro '@%s'",
+						   m->name);
 				free(cur.v);
+				free_args(args, nargs, k < m->nparams ? k : m->nparams);
 				return;
 			}
 			if (depth == 0 && (tok_is_op(&t, OP_COMMA) || tok_is_op(&t, OP_RPAREN))) {
-				if (k < m->nparams)
-					args[k] = tv_finish(&cur, &nargs[k]);
-				else
-					free(cur.v), memset(&cur, 0, sizeof(cur));
+				/* The vector itself becomes the argument. */
+				if (k < m->nparams) {
+					args[k] = cur.v;
+					nargs[k] = cur.n;
+				} else {
+					free(cur.v);
+				}
+				memset(&cur, 0, sizeof(cur));
 				k++;
 				if (tok_is_op(&t, OP_RPAREN))
 					break;
@@ -382,6 +547,7 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 		if (k != m->nparams) {
 			diag_error(PP, at->loc, "macro '@%s' takes %d argument%s, given %d",
 				   m->name, m->nparams, m->nparams == 1 ? "" : "s", k);
+			free_args(args, nargs, k < m->nparams ? k : m->nparams);
 			return;
 		}
 	}
@@ -391,16 +557,27 @@ static void invoke_macro(Preproc *pp, const Macro *m, const Token *at)
 	in->nargs = nargs;
 }
 
-/* ---- conditionals ---- */
+/* ---- conditionals ----
+ *
+ * %( LEFT OP RIGHT [&& ...] [|| ...] %? then %: else %)
+ *
+ * RIGHT is a literal.  What LEFT is decides what RIGHT must be and which
+ * operators apply, as in SystemTap:
+ *   kernel_v kernel_vr systemtap_v   string; versions ("2.6.9" < "2.6.10");
+ *                                    == and != match a glob
+ *   arch runtime                     string; == != only, glob
+ *   systemtap_privilege              string; == != only, exact
+ *   guru_mode                        number; == != only
+ *   CONFIG_NAME                      string (== != only, glob; unset is "")
+ *                                    or number (unset is 0), or another
+ *                                    CONFIG_NAME (numbers when both are,
+ *                                    else strings)
+ *   a number / a string literal      number / string; exact
+ * ustap also takes parentheses around conditions, and -N. */
 
-typedef struct CondVal {
-	bool is_num;
-	bool is_version;	/* kernel_v and friends compare as versions */
-	bool is_glob;		/* == and != match the right side as a pattern */
-	int64_t num;
-	const char *str;
-	Loc loc;
-} CondVal;
+typedef enum CondKind {
+	CK_VERSION, CK_GLOB, CK_EXACT, CK_GURU, CK_CONFIG, CK_NUMBER, CK_STRING,
+} CondKind;
 
 typedef struct CondParser {
 	Preproc *pp;
@@ -416,6 +593,10 @@ static void cond_advance(CondParser *cp)
 {
 	for (;;) {
 		fetch_raw(cp->pp, &cp->t);
+		if (tok_is_bad(&cp->t)) {
+			lex_report_bad(&cp->t);
+			cp->failed = true;
+		}
 		if (is_script_arg(&cp->t)) {
 			if (expand_script_arg(cp->pp, &cp->t))
 				return;
@@ -440,74 +621,6 @@ static void cond_fail(CondParser *cp, const char *what)
 
 static bool cond_or(CondParser *cp);
 
-static CondVal cond_operand(CondParser *cp)
-{
-	/* Literal numbers have no string; CONFIG values that look like numbers
-	 * have both, so they compare either way. */
-	CondVal v = { .loc = cp->t.loc };
-	const PPContext *ctx = cp->pp->ctx;
-	Token *t = &cp->t;
-	if (t->kind == TK_NUMBER) {
-		v.is_num = true;
-		v.num = (int64_t)t->num;
-	} else if (tok_is_op(t, OP_MINUS)) {
-		cond_advance(cp);
-		if (t->kind != TK_NUMBER) {
-			cond_fail(cp, "a number after '-'");
-			return v;
-		}
-		v.is_num = true;
-		v.num = -(int64_t)t->num;
-	} else if (t->kind == TK_STRING) {
-		v.str = t->str;
-	} else if (t->kind == TK_IDENT) {
-		const char *n = t->str;
-		v.is_glob = true;
-		v.str = "";
-		if (!strcmp(n, "kernel_v")) {
-			v.str = ctx ? ctx->kernel_v : "";
-			v.is_version = true;
-		} else if (!strcmp(n, "kernel_vr")) {
-			v.str = ctx ? ctx->kernel_vr : "";
-			v.is_version = true;
-		} else if (!strcmp(n, "systemtap_v")) {
-			v.str = ctx ? ctx->systemtap_v : "";
-			v.is_version = true;
-		} else if (!strcmp(n, "arch")) {
-			v.str = ctx ? ctx->arch : "";
-		} else if (!strcmp(n, "runtime")) {
-			v.str = ctx ? ctx->runtime : "";
-		} else if (!strcmp(n, "systemtap_privilege")) {
-			v.str = ctx ? ctx->privilege : "";
-		} else if (!strcmp(n, "guru_mode")) {
-			v.str = NULL;
-			v.is_num = true;
-			v.num = ctx && ctx->guru_mode;
-		} else if (!strncmp(n, "CONFIG_", 7)) {
-			const char *val = ctx && ctx->config ? ctx->config(n) : NULL;
-			v.str = val ? val : "";
-			char *end;
-			if (val && *val) {
-				long long x = strtoll(val, &end, 0);
-				if (!*end) {
-					v.is_num = true;
-					v.num = x;
-				}
-			}
-		} else {
-			cond_fail(cp, "'arch', 'kernel_v', 'kernel_vr', 'systemtap_v', 'runtime', "
-				  "'systemtap_privilege', 'guru_mode', 'CONFIG_...' or a literal");
-			return v;
-		}
-	} else {
-		cond_fail(cp, "'arch', 'kernel_v', 'kernel_vr', 'systemtap_v', 'runtime', "
-			  "'systemtap_privilege', 'guru_mode', 'CONFIG_...' or a literal");
-		return v;
-	}
-	cond_advance(cp);
-	return v;
-}
-
 /* Compares dotted versions numerically: "2.6.9" < "2.6.10". */
 static int version_cmp(const char *a, const char *b)
 {
@@ -526,44 +639,13 @@ static int version_cmp(const char *a, const char *b)
 	return 0;
 }
 
-static bool cond_compare(CondParser *cp)
+static int num_cmp(int64_t a, int64_t b)
 {
-	if (tok_is_op(&cp->t, OP_LPAREN)) {
-		cond_advance(cp);
-		bool r = cond_or(cp);
-		if (!tok_is_op(&cp->t, OP_RPAREN))
-			cond_fail(cp, "')'");
-		else
-			cond_advance(cp);
-		return r;
-	}
-	CondVal a = cond_operand(cp);
-	if (cp->failed)
-		return false;
-	int op = cp->t.kind == TK_OP ? cp->t.op : OP_NONE;
-	if (op != OP_EQ && op != OP_NE && op != OP_LT && op != OP_LE && op != OP_GT && op != OP_GE) {
-		cond_fail(cp, "a comparison operator");
-		return false;
-	}
-	Loc at = cp->t.loc;
-	cond_advance(cp);
-	CondVal b = cond_operand(cp);
-	if (cp->failed)
-		return false;
-	int c;
-	if (a.is_num && b.is_num) {
-		c = a.num < b.num ? -1 : a.num > b.num;
-	} else if (!a.str || !b.str) {
-		diag_error(PP, at, "comparison between a number and a string in a conditional");
-		cp->failed = true;
-		return false;
-	} else if ((op == OP_EQ || op == OP_NE) && a.is_glob) {
-		c = fnmatch(b.str, a.str, 0) == 0 ? 0 : 1;
-	} else if (a.is_version || b.is_version) {
-		c = version_cmp(a.str, b.str);
-	} else {
-		c = strcmp(a.str, b.str);
-	}
+	return a < b ? -1 : a > b;
+}
+
+static bool cond_result(int op, int c)
+{
 	switch (op) {
 	case OP_EQ: return c == 0;
 	case OP_NE: return c != 0;
@@ -572,6 +654,161 @@ static bool cond_compare(CondParser *cp)
 	case OP_GT: return c > 0;
 	default: return c >= 0;
 	}
+}
+
+/* The left side: sets *kind and the value to compare (*str or *num). */
+static bool cond_left(CondParser *cp, CondKind *kind, const char **str, int64_t *num)
+{
+	const PPContext *ctx = cp->pp->ctx;
+	const Token *t = &cp->t;
+	*str = "";
+	*num = 0;
+	if (t->kind == TK_NUMBER) {
+		*kind = CK_NUMBER;
+		*num = (int64_t)t->num;
+	} else if (t->kind == TK_STRING) {
+		*kind = CK_STRING;
+		*str = t->str;
+	} else if (t->kind == TK_IDENT || t->kind == TK_KEYWORD) {
+		const char *n = t->str;
+		const char *v = NULL;
+		if (!strcmp(n, "kernel_v")) {
+			*kind = CK_VERSION, v = ctx ? ctx->kernel_v : NULL;
+		} else if (!strcmp(n, "kernel_vr")) {
+			*kind = CK_VERSION, v = ctx ? ctx->kernel_vr : NULL;
+		} else if (!strcmp(n, "systemtap_v")) {
+			*kind = CK_VERSION, v = ctx ? ctx->systemtap_v : NULL;
+		} else if (!strcmp(n, "arch")) {
+			*kind = CK_GLOB, v = ctx ? ctx->arch : NULL;
+		} else if (!strcmp(n, "runtime")) {
+			*kind = CK_GLOB, v = ctx ? ctx->runtime : NULL;
+		} else if (!strcmp(n, "systemtap_privilege")) {
+			*kind = CK_EXACT, v = ctx ? ctx->privilege : NULL;
+		} else if (!strcmp(n, "guru_mode")) {
+			*kind = CK_GURU;
+			*num = ctx && ctx->guru_mode;
+		} else if (!strncmp(n, "CONFIG_", 7) && n[7]) {
+			*kind = CK_CONFIG;
+			v = ctx && ctx->config ? ctx->config(n) : NULL;
+		} else {
+			goto bad;
+		}
+		*str = v ? v : "";
+	} else {
+		goto bad;
+	}
+	return true;
+bad:
+	cond_fail(cp, "'arch', 'kernel_v', 'kernel_vr', 'systemtap_v', 'runtime', "
+		  "'systemtap_privilege', 'guru_mode', 'CONFIG_...' or a literal");
+	return false;
+}
+
+/* -N: a number token with its value negated.  SystemTap has no negative
+ * literals in conditions; a CONFIG_ value can be negative. */
+static bool cond_negate(CondParser *cp)
+{
+	cond_advance(cp);
+	if (cp->t.kind != TK_NUMBER) {
+		cond_fail(cp, "a number after '-'");
+		return false;
+	}
+	cp->t.num = 0 - cp->t.num;
+	return true;
+}
+
+/* Reads a CONFIG value as a number: unset is 0; false if it is not one. */
+static bool config_number(const char *v, int64_t *out)
+{
+	char *end = NULL;
+	*out = *v ? strtoll(v, &end, 0) : 0;
+	return !end || !*end;
+}
+
+/* CONFIG_NR_CPUS >= CONFIG_SPLIT_PTLOCK_CPUS: numbers when both are,
+ * else strings, as SystemTap compares them. */
+static bool cond_config_pair(CondParser *cp, const char *lstr, int op)
+{
+	const PPContext *ctx = cp->pp->ctx;
+	const char *rv = ctx && ctx->config ? ctx->config(cp->t.str) : NULL;
+	const char *rstr = rv ? rv : "";
+	int64_t a, b;
+	bool nums = config_number(lstr, &a) && config_number(rstr, &b);
+	int c = nums ? num_cmp(a, b) : strcmp(lstr, rstr);
+	cond_advance(cp);
+	return cond_result(op, c);
+}
+
+static bool cond_compare(CondParser *cp)
+{
+	if (tok_is_op(&cp->t, OP_LPAREN)) {
+		cond_advance(cp);
+		bool r = cond_or(cp);
+		if (!cp->failed && !tok_is_op(&cp->t, OP_RPAREN))
+			cond_fail(cp, "')'");
+		else if (!cp->failed)
+			cond_advance(cp);
+		return r;
+	}
+	CondKind kind;
+	const char *lstr;
+	int64_t lnum;
+	if (tok_is_op(&cp->t, OP_MINUS) && !cond_negate(cp))
+		return false;
+	Token left = cp->t;
+	if (!cond_left(cp, &kind, &lstr, &lnum))
+		return false;
+	cond_advance(cp);
+	int op = cp->t.kind == TK_OP ? cp->t.op : OP_NONE;
+	bool eq_only = kind == CK_GLOB || kind == CK_EXACT || kind == CK_GURU;
+	if (op != OP_EQ && op != OP_NE) {
+		bool ordered = op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
+		if (!ordered || eq_only) {
+			cond_fail(cp, eq_only ? "'==' or '!='" : "a comparison operator");
+			return false;
+		}
+	}
+	cond_advance(cp);
+	const Token *r = &cp->t;
+	if (tok_is_op(r, OP_MINUS) && !cond_negate(cp))
+		return false;
+	if (kind == CK_CONFIG && r->kind == TK_IDENT && !strncmp(r->str, "CONFIG_", 7))
+		return cond_config_pair(cp, lstr, op);
+	bool want_num = kind == CK_NUMBER || kind == CK_GURU ||
+			(kind == CK_CONFIG && r->kind == TK_NUMBER);
+	if (want_num && r->kind != TK_NUMBER) {
+		cond_fail(cp, "a number");
+		return false;
+	}
+	if (!want_num && r->kind != TK_STRING) {
+		cond_fail(cp, kind == CK_CONFIG ? "a string or a number" : "a string literal");
+		return false;
+	}
+	int c;
+	if (kind == CK_CONFIG && want_num) {
+		/* An unset option is 0; a set one must read as a number. */
+		int64_t v;
+		if (!config_number(lstr, &v)) {
+			diag_error(PP, left.loc, "%s is \"%s\", not a number", left.str, lstr);
+			cp->failed = true;
+			return false;
+		}
+		c = num_cmp(v, (int64_t)r->num);
+	} else if (want_num) {
+		c = num_cmp(lnum, (int64_t)r->num);
+	} else if (kind == CK_CONFIG && op != OP_EQ && op != OP_NE) {
+		cond_fail(cp, "'==' or '!=' before a string");
+		return false;
+	} else if ((kind == CK_VERSION || kind == CK_GLOB || kind == CK_CONFIG) &&
+		   (op == OP_EQ || op == OP_NE)) {
+		c = fnmatch(r->str, lstr, 0) == 0 ? 0 : 1;
+	} else if (kind == CK_VERSION) {
+		c = version_cmp(lstr, r->str);
+	} else {
+		c = strcmp(lstr, r->str);
+	}
+	cond_advance(cp);
+	return cond_result(op, c);
 }
 
 static bool cond_and(CondParser *cp)
@@ -594,7 +831,9 @@ static bool cond_or(CondParser *cp)
 	return r;
 }
 
-/* Skips a branch; returns the %: or %) that ended it (or EOF). */
+/* Skips a branch up to the %: (when stop_at_else) or %) that ends it,
+ * leaving that token in *t (or EOF).  A second %: of the same
+ * conditional is an error. */
 static void skip_branch(Preproc *pp, Token *t, bool stop_at_else)
 {
 	int depth = 0;
@@ -602,13 +841,16 @@ static void skip_branch(Preproc *pp, Token *t, bool stop_at_else)
 		fetch_raw(pp, t);
 		if (t->kind == TK_EOF)
 			return;
-		if (tok_is_op(t, OP_PP_IF))
+		if (tok_is_op(t, OP_PP_IF)) {
 			depth++;
-		else if (tok_is_op(t, OP_PP_END)) {
+		} else if (tok_is_op(t, OP_PP_END)) {
 			if (depth-- == 0)
 				return;
-		} else if (tok_is_op(t, OP_PP_ELSE) && depth == 0 && stop_at_else)
-			return;
+		} else if (tok_is_op(t, OP_PP_ELSE) && depth == 0) {
+			if (stop_at_else)
+				return;
+			diag_error(PP, t->loc, "a second '%%:' in one conditional");
+		}
 	}
 }
 
@@ -642,6 +884,8 @@ static void begin_conditional(Preproc *pp, const Token *at)
 				return;
 			fetch_raw(pp, &t);
 		}
+		if (t.kind == TK_EOF)
+			return;
 		taken = false;
 	}
 	Token t;
@@ -650,7 +894,7 @@ static void begin_conditional(Preproc *pp, const Token *at)
 		return;
 	}
 	skip_branch(pp, &t, true);
-	if (t.kind == TK_EOF)
+	if (t.kind == TK_EOF && !pp->lex.truncated)
 		diag_error(PP, at->loc, "unterminated conditional, missing '%%)'");
 	else if (tok_is_op(&t, OP_PP_ELSE))
 		push_cond(pp, COND_ELSE, at->loc);
@@ -662,13 +906,20 @@ void pp_next(Preproc *pp, Token *t)
 {
 	for (;;) {
 		fetch_raw(pp, t);
+		if (tok_is_bad(t)) {
+			if (pp->quiet)
+				t->op = 0;
+			else
+				lex_report_bad(t);
+		}
 		switch (t->kind) {
 		case TK_EOF:
-			if (pp->nconds) {
+			/* After an unterminated string or the like, the missing
+			 * %) is no news. */
+			if (pp->nconds && !pp->lex.truncated)
 				diag_error(PP, pp->conds[pp->nconds - 1].loc,
 					   "unterminated conditional, missing '%%)'");
-				pp->nconds = 0;
-			}
+			pp->nconds = 0;
 			return;
 		case TK_IDENT:
 			if (t->str[0] != '@' && t->str[0] != '$')
@@ -702,10 +953,14 @@ void pp_next(Preproc *pp, Token *t)
 				continue;
 			}
 			case OP_PP_ELSE:
+				if (pp->nconds && pp->conds[pp->nconds - 1].state == COND_ELSE) {
+					diag_error(PP, t->loc, "a second '%%:' in one conditional");
+					continue;
+				}
 				if (pp->nconds && pp->conds[pp->nconds - 1].state == COND_THEN) {
 					Token end;
 					skip_branch(pp, &end, false);
-					if (end.kind == TK_EOF)
+					if (end.kind == TK_EOF && !pp->lex.truncated)
 						diag_error(PP, pp->conds[pp->nconds - 1].loc,
 							   "unterminated conditional, missing '%%)'");
 					pp->nconds--;

@@ -42,11 +42,16 @@ typedef struct Preproc {
 	int ninputs, inputs_cap;
 	PPCond *conds;			/* open %( conditionals */
 	int nconds, conds_cap;
-	int expansions;			/* guards against runaway expansion */
+	long expanded_tokens;		/* guards against runaway expansion */
+	bool overflow;			/* ... which stopped all expansion */
+	bool quiet;			/* the parser is skipping: bad numbers and
+					   escapes go unreported */
 } Preproc;
 
 void pp_init(Preproc *pp, const SrcFile *file, const PPContext *ctx);
 void pp_next(Preproc *pp, Token *t);
 void pp_finish(Preproc *pp);
+/* Forgets the .stpm macros (tests, fuzzing). */
+void pp_reset_library(void);
 
 #endif

@@ -14,11 +14,13 @@ static uint32_t nfiles, files_cap;
 
 typedef struct Expansion {
 	Loc written, site;
+	uint32_t depth;		/* 1 for a token of a macro the user's text invoked */
 } Expansion;
 static Expansion *expansions;
 static uint32_t nexpansions, expansions_cap;
 
-SrcFile *src_from_string(const char *name, const char *text, size_t len)
+/* Makes a file of text already in the arena, NUL-terminated. */
+static SrcFile *src_adopt(const char *name, const char *text, size_t len)
 {
 	if (len >= UINT32_MAX)
 		fatal("%s: file too large", name);
@@ -34,9 +36,41 @@ SrcFile *src_from_string(const char *name, const char *text, size_t len)
 	f->id = nfiles;
 	files[nfiles++] = f;
 	f->name = name;
-	f->text = arena_strndup(&g_arena, text, len);
+	f->text = text;
 	f->len = (uint32_t)len;
 	return f;
+}
+
+SrcFile *src_from_string(const char *name, const char *text, size_t len)
+{
+	return src_adopt(name, arena_strndup(&g_arena, text, len), len);
+}
+
+/* Reads what is left of fd onto buf (malloc'd, cap bytes, len used). */
+static char *read_rest(int fd, char *buf, size_t cap, size_t *lenp)
+{
+	size_t len = *lenp;
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap *= 2;
+			char *n = realloc(buf, cap);
+			if (!n)
+				fatal("out of memory");
+			buf = n;
+		}
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	*lenp = len;
+	return buf;
 }
 
 SrcFile *src_load(const char *path, const char *display_name)
@@ -56,37 +90,56 @@ SrcFile *src_load(const char *path, const char *display_name)
 		errno = EISDIR;
 		return NULL;
 	}
-	/* Regular files are read in one go; pipes (stdin, /dev/fd) grow. */
-	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
-	size_t len = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		fatal("out of memory");
-	for (;;) {
-		if (len + 1 >= cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				fatal("out of memory");
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
+	const char *name = display_name ? display_name : arena_strndup(&g_arena, path, strlen(path));
+	/* A regular file is read straight into the arena: no copy.  One that
+	 * turns out longer than it said, or a pipe (stdin), is read whole
+	 * first. */
+	if (S_ISREG(st.st_mode) && st.st_size < UINT32_MAX - 1) {
+		size_t cap = (size_t)st.st_size + 1, len = 0;
+		char *text = arena_alloc(&g_arena, cap);
+		ssize_t n = 0;
+		while (len < cap && ((n = read(fd, text + len, cap - len)) > 0 ||
+				     (n < 0 && errno == EINTR)))
+			len += n > 0 ? (size_t)n : 0;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			int e = errno;
-			free(buf);
 			close(fd);
 			errno = e;
 			return NULL;
 		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+		if (len < cap) {
+			close(fd);
+			text[len] = '\0';
+			return src_adopt(name, text, len);
+		}
+		/* Longer than fstat said: carry on in a growing buffer. */
+		char *buf = malloc(cap * 2);
+		if (!buf)
+			fatal("out of memory");
+		memcpy(buf, text, len);
+		buf = read_rest(fd, buf, cap * 2, &len);
+		int e = errno;
+		close(fd);
+		if (!buf) {
+			errno = e;
+			return NULL;
+		}
+		SrcFile *f = src_from_string(name, buf, len);
+		free(buf);
+		return f;
 	}
+	size_t len = 0;
+	char *buf = malloc(65536);
+	if (!buf)
+		fatal("out of memory");
+	buf = read_rest(fd, buf, 65536, &len);
+	int e = errno;
 	close(fd);
-	SrcFile *f = src_from_string(display_name ? display_name
-				     : arena_strndup(&g_arena, path, strlen(path)),
-				     buf, len);
+	if (!buf) {
+		errno = e;
+		return NULL;
+	}
+	SrcFile *f = src_from_string(name, buf, len);
 	free(buf);
 	return f;
 }
@@ -120,8 +173,27 @@ Loc loc_expanded(Loc written, Loc site)
 	}
 	if (nexpansions >= LOC_EXPANDED)
 		fatal("too many macro expansions");
-	expansions[nexpansions] = (Expansion){ written, site };
+	uint32_t depth = loc_expansion_depth(site) + 1;
+	expansions[nexpansions] = (Expansion){ written, site, depth };
 	return (Loc){ LOC_EXPANDED | nexpansions++, written.off };
+}
+
+/* A record for all the tokens of one expansion written in one file: its
+ * written offset is this marker, and each token keeps its own offset. */
+#define ANY_OFFSET UINT32_MAX
+
+Loc loc_expansion_of_file(uint32_t file, Loc site)
+{
+	Loc l = loc_expanded((Loc){ file, ANY_OFFSET }, site);
+	l.off = 0;
+	return l;
+}
+
+uint32_t loc_expansion_depth(Loc loc)
+{
+	if (!(loc.file & LOC_EXPANDED))
+		return 0;
+	return expansions[loc.file & ~LOC_EXPANDED].depth;
 }
 
 Loc loc_written(Loc loc, Loc *site)
@@ -132,6 +204,8 @@ Loc loc_written(Loc loc, Loc *site)
 		const Expansion *x = &expansions[loc.file & ~LOC_EXPANDED];
 		if (site)
 			*site = x->site;
+		if (x->written.off == ANY_OFFSET)
+			return (Loc){ x->written.file, loc.off };
 		return x->written;
 	}
 	return loc;
@@ -190,4 +264,14 @@ const char *src_line(const SrcFile *cf, uint32_t line, size_t *len)
 	const char *e = memchr(s, '\n', (size_t)(f->text + f->len - s));
 	*len = e ? (size_t)(e - s) : (size_t)(f->text + f->len - s);
 	return s;
+}
+
+void src_reset(void)
+{
+	free(files);
+	files = NULL;
+	nfiles = files_cap = 0;
+	free(expansions);
+	expansions = NULL;
+	nexpansions = expansions_cap = 0;
 }

@@ -31,6 +31,11 @@ SrcFile *src_from_string(const char *name, const char *text, size_t len);
 const SrcFile *src_get(uint32_t id);
 
 Loc loc_expanded(Loc written, Loc site);
+/* {record, 0} for tokens written in file and expanded at site: such a
+ * token's location is the record with the token's own offset. */
+Loc loc_expansion_of_file(uint32_t file, Loc site);
+/* How many macro expansions produced a token: 0 for text as written. */
+uint32_t loc_expansion_depth(Loc loc);
 /* Where a location was written; *site (if not NULL) gets the expansion
  * site, or a zero Loc when the token was not produced by a macro. */
 Loc loc_written(Loc loc, Loc *site);
@@ -40,5 +45,7 @@ void loc_line_col(Loc loc, uint32_t *line, uint32_t *col);
 const char *loc_str(Loc loc, char *buf, size_t size);
 /* The text of a 1-based line, without its newline. */
 const char *src_line(const SrcFile *f, uint32_t line, size_t *len);
+/* Forgets every file and expansion (their memory is g_arena's). */
+void src_reset(void);
 
 #endif

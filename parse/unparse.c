@@ -29,15 +29,22 @@ static int level(const Expr *e)
 	case E_ASSIGN: return P_ASSIGN;
 	case E_TERNARY: return P_TERNARY;
 	case E_BINARY: case E_LOGICAL: return binary_level(e);
+	case E_IN: return P_IN;
 	case E_COMPARE: case E_REGEX: return P_COMPARE;
 	case E_CONCAT: return P_CONCAT;
-	case E_UNARY: return P_UNARY;
+	/* '&' takes a value and is one: "&a++" is (&a)++. */
+	case E_UNARY: return e->op == OP_AMP ? P_PRIMARY : P_UNARY;
 	case E_INCDEC: return e->flags & EXPR_POSTFIX ? P_POSTFIX : P_UNARY;
-	/* &$x binds like a unary operator. */
-	case E_TARGET: case E_CAST: case E_ATVAR: case E_AUTOCAST:
-		return e->flags & EXPR_ADDR_OF ? P_UNARY : P_PRIMARY;
 	default: return P_PRIMARY;
 	}
+}
+
+/* %{ code %}: the code as written, NUL bytes included. */
+static void embedded(StrBuf *b, const char *code, uint32_t len)
+{
+	sb_puts(b, "%{");
+	sb_putn(b, code, len);
+	sb_puts(b, "%}");
 }
 
 static void expr_at(StrBuf *b, const Expr *e, int min);
@@ -101,7 +108,7 @@ static void expr_body(StrBuf *b, const Expr *e)
 		sb_put_quoted(b, e->str, e->slen);
 		break;
 	case E_EMBEDDED:
-		sb_printf(b, "%%{%.*s%%}", (int)e->slen, e->str);
+		embedded(b, e->str, e->slen);
 		break;
 	case E_SYMBOL:
 		sb_puts(b, e->name);
@@ -123,20 +130,21 @@ static void expr_body(StrBuf *b, const Expr *e)
 		/* "- -x", never "--x"; "! ~x", never "!~x". */
 		if (starts_with_sign(e->left) || (e->left->kind == E_UNARY && e->op == OP_NOT))
 			sb_putc(b, ' ');
-		expr_at(b, e->left, P_UNARY);
+		expr_at(b, e->left, e->op == OP_AMP ? P_PRIMARY : P_UNARY);
 		break;
 	case E_BINARY:
 	case E_LOGICAL:
 	case E_COMPARE:
 	case E_CONCAT: {
 		int lv = level(e);
-		expr_at(b, e->left, lv);
+		/* A comparison never continues a match: "(s =~ "x") == 0". */
+		expr_at(b, e->left, e->left->kind == E_REGEX ? lv + 1 : lv);
 		sb_printf(b, " %s ", e->kind == E_CONCAT ? "." : op_text[e->op]);
 		expr_at(b, e->right, lv + 1);
 		break;
 	}
 	case E_REGEX:
-		expr_at(b, e->left, P_COMPARE);
+		expr_at(b, e->left, P_SHIFT);
 		sb_printf(b, " %s ", op_text[e->op]);
 		sb_put_quoted(b, e->right->str, e->right->slen);
 		break;
@@ -153,19 +161,26 @@ static void expr_body(StrBuf *b, const Expr *e)
 		expr_at(b, e->right, P_ASSIGN);
 		break;
 	case E_INCDEC:
+		/* Both forms take a value: "(a++)++", "++(-a)". */
 		if (e->flags & EXPR_POSTFIX) {
-			expr_at(b, e->left, P_POSTFIX);
+			expr_at(b, e->left, P_PRIMARY);
 			sb_puts(b, op_text[e->op]);
 		} else {
 			sb_puts(b, op_text[e->op]);
-			if (starts_with_sign(e->left))
-				sb_putc(b, ' ');
-			expr_at(b, e->left, P_UNARY);
+			expr_at(b, e->left, P_PRIMARY);
 		}
 		break;
 	case E_IN:
+		/* The keys are comparisons at most: "[(a & b)] in c". */
 		sb_putc(b, '[');
-		expr_list(b, e->args, e->n);
+		for (uint32_t i = 0; i < e->n; i++) {
+			if (i)
+				sb_puts(b, ", ");
+			if (e->args[i])
+				expr_at(b, e->args[i], P_COMPARE);
+			else
+				sb_putc(b, '*');
+		}
 		sb_puts(b, "] in ");
 		array_base(b, e->left);
 		break;
@@ -208,7 +223,8 @@ static void expr_body(StrBuf *b, const Expr *e)
 		ExprKind k = (ExprKind)e->left->kind;
 		bool bare = (k == E_SYMBOL || k == E_INDEX || k == E_CALL || k == E_PRINT) &&
 			    !(k == E_INDEX && e->left->left->kind == E_HIST) &&
-			    !((k == E_SYMBOL || k == E_INDEX) && e->comps[0].kind != COMP_MEMBER) &&
+			    !((k == E_SYMBOL || k == E_INDEX) &&
+			      (e->n == 0 || e->comps[0].kind != COMP_MEMBER)) &&
 			    !(e->left->flags & EXPR_ADDR_OF);
 		if (!bare)
 			sb_putc(b, '(');
@@ -296,7 +312,7 @@ void unparse_stmt(StrBuf *b, const Stmt *s, int indent)
 		sb_putc(b, '}');
 		break;
 	case S_EMBEDDED:
-		sb_printf(b, "%%{%.*s%%}", (int)s->slen, s->str);
+		embedded(b, s->str, s->slen);
 		break;
 	case S_NULL:
 		sb_putc(b, ';');
@@ -490,7 +506,7 @@ void unparse_function(StrBuf *b, const FuncDecl *f)
 	if (f->body)
 		unparse_stmt(b, f->body, 0);
 	else
-		sb_printf(b, "%%{%.*s%%}", (int)f->embedded_len, f->embedded);
+		embedded(b, f->embedded, f->embedded_len);
 	sb_putc(b, '\n');
 }
 
@@ -518,8 +534,10 @@ void unparse_file(StrBuf *b, const StapFile *f)
 	sb_printf(b, "# file %s\n", f->src->name);
 	for (int i = 0; i < f->nglobals; i++)
 		unparse_global(b, f->globals[i]);
-	for (int i = 0; i < f->nembeds; i++)
-		sb_printf(b, "%%{%.*s%%}\n", (int)f->embeds[i]->len, f->embeds[i]->code);
+	for (int i = 0; i < f->nembeds; i++) {
+		embedded(b, f->embeds[i]->code, f->embeds[i]->len);
+		sb_putc(b, '\n');
+	}
 	for (int i = 0; i < f->naliases; i++)
 		unparse_probe(b, f->aliases[i]);
 	for (int i = 0; i < f->nprobes; i++)

@@ -5,6 +5,7 @@
 #include "translate/options.h"
 #include "translate/pass1.h"
 #include "translate/pass2.h"
+#include "translate/pass3.h"
 #include "translate/report.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,17 @@ int main(int argc, char **argv)
 		pass2_print(&s, s.program);
 		return 0;
 	}
-	fputs("stap: passes after 2 are not implemented yet\n", stderr);
+	PassTimer t3;
+	report_start(&t3);
+	StrBuf csrc = { 0 };
+	if (pass3_translate(&s, &csrc)) {
+		report_failed(3);
+		return 1;
+	}
+	if (s.last_pass == 3) {
+		sb_write(&csrc, stdout);
+		return 0;
+	}
+	fputs("stap: passes after 3 are not implemented yet\n", stderr);
 	return 1;
 }

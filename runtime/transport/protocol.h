@@ -40,6 +40,11 @@ enum stp_msg_type {
 	STP_MSG_SYSTEM,		/* text: a command for system() to run */
 	STP_MSG_LOST,		/* struct stp_msg_lost: records that did not fit */
 	STP_MSG_DATA,		/* user platform only: a record */
+	/* Added after version 1 was first written; the values above are fixed. */
+	STP_MSG_SEQ,		/* struct stp_msg_seq: records numbered below next_seq
+				 * were produced before the messages that follow */
+	STP_MSG_TARGET_EXITED,	/* struct stp_msg_target_exited (user platform) */
+	STP_MSG_CTL_LOST,	/* struct stp_msg_ctl_lost: control messages that did not fit */
 	/* stapio -> module */
 	STP_MSG_START = 64,	/* struct stp_msg_start */
 	STP_MSG_STOP,		/* no payload: run end probes and stop */
@@ -54,8 +59,12 @@ struct stp_msg_ready {
 	stp_u32 protocol;	/* STP_PROTOCOL_VERSION */
 	stp_u32 ncpus;		/* relay channels (kernel), 1 (user) */
 	stp_u32 buffer_bytes;	/* per-CPU buffer size */
-	stp_u32 flags;
+	stp_u32 flags;		/* STP_READY_* */
 };
+
+/* stp_msg_ready.flags: what a stapio attaching with -A finds */
+#define STP_READY_STARTED	1u	/* probes already armed: send no START */
+#define STP_READY_STOPPED	2u	/* end probes already ran: drain and unload */
 
 struct stp_msg_start {
 	stp_s32 target_pid;	/* -x PID or the -c command's pid; 0 for none */
@@ -70,6 +79,23 @@ struct stp_msg_lost {
 	stp_u32 cpu;
 	stp_u32 records;
 };
+
+struct stp_msg_seq {
+	stp_u64 next_seq;
+};
+
+struct stp_msg_target_exited {
+	stp_s32 pid;
+	stp_s32 wstatus;	/* as waitpid() reported it */
+};
+
+struct stp_msg_ctl_lost {
+	stp_u32 messages;	/* WARNING, ERROR and SYSTEM messages dropped */
+	stp_u32 errors;		/* of which ERROR: the run still exits 1 */
+};
+
+/* Longest WARNING/ERROR/SYSTEM text; longer text is cut there. */
+#define STP_CTL_TEXT_MAX	4096
 
 struct stp_record {
 	stp_u64 seq;		/* global order of records */

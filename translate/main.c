@@ -6,6 +6,7 @@
 #include "translate/pass1.h"
 #include "translate/pass2.h"
 #include "translate/pass3.h"
+#include "translate/build.h"
 #include "translate/report.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ int main(int argc, char **argv)
 		const char *env = getenv("SYSTEMTAP_TAPSET");
 		s.tapset_dir = env ? env : PKGDATADIR "/tapset";
 	}
+	build_choose_runtime(&s);
 	g_diag.suppress_warnings = s.suppress_warnings;
 	g_diag.warnings_are_errors = s.warnings_are_errors;
 	/* -l/-L PATTERN: elaborate `probe PATTERN {}`, as SystemTap does. */
@@ -78,10 +80,14 @@ int main(int argc, char **argv)
 		report_failed(3);
 		return 1;
 	}
-	if (s.last_pass == 3) {
-		sb_write(&csrc, stdout);
-		return 0;
-	}
-	fputs("stap: passes after 3 are not implemented yet\n", stderr);
-	return 1;
+	char *module = NULL;
+	rc = pass34(&s, &csrc, &t3, &module);
+	sb_free(&csrc);
+	if (rc == 0 && s.last_pass == 4)
+		puts(module);
+	else if (rc == 0 && s.last_pass == 5)
+		rc = pass5_run(&s, module);
+	free(module);
+	build_tmpdir_cleanup(&s);
+	return rc;
 }

@@ -69,7 +69,9 @@ struct stp_context {
 	/* The pending error: message (static text or error_msg) and where. */
 	const char *last_error;
 	struct stp_loc last_loc;
-	char error_msg[MAXSTRINGLEN];
+	/* Formatted runtime messages ("read fault ... at 0x..."): at least
+	 * 128 bytes, so a small -DMAXSTRINGLEN does not cut them. */
+	char error_msg[MAXSTRINGLEN < 128 ? 128 : MAXSTRINGLEN];
 	char ctl_msg[STP_CTL_MSG_MAX];	/* the ERROR line being sent */
 
 	bool aborted;			/* abort(): unwinding, not an error */

@@ -306,7 +306,12 @@ STP_API void stp_ctime(struct stp_context *c, const struct stp_loc *loc, char *d
 	*o++ = (char)('0' + rem % 60 / 10);
 	*o++ = (char)('0' + rem % 10);
 	*o++ = ' ';
-	stp_str_from_int(o, year);
+	/* 1901 .. 2038: four digits. */
+	*o++ = (char)('0' + year / 1000);
+	*o++ = (char)('0' + year / 100 % 10);
+	*o++ = (char)('0' + year / 10 % 10);
+	*o++ = (char)('0' + year % 10);
+	*o = '\0';
 }
 
 STP_API int stp_param_parse_long(const char *s, int64_t *out)

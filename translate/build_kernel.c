@@ -87,6 +87,9 @@ int build_kernel(Session *s, const char *c_file, const char *name, char **module
 	argv[a++] = "-j2";
 	/* W=1: a warning in the module is a bug in the translator or runtime. */
 	argv[a++] = "W=1";
+	/* No BTF for a module stripped of its debug info anyway (kbuild would
+	 * say it skips it when vmlinux is missing). */
+	argv[a++] = "CONFIG_DEBUG_INFO_BTF_MODULES=";
 	for (int i = 0; i < s->build_options.n && a < 16 + 60; i++)
 		argv[a++] = s->build_options.v[i];
 	argv[a++] = "modules";

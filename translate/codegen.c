@@ -156,7 +156,8 @@ const char *cg_loc(Codegen *g, Loc loc)
 		loc_line_col(w, &line, &col);
 		const char *near = near_text(w);
 		const char *file = f ? cg_file(g, f) : "NULL";
-		cg_printf(g, SEC_DECL, "static const struct stp_loc L%u = { %s, %s, %u, %u };\n",
+		cg_printf(g, SEC_DECL, "static const struct stp_loc L%u __attribute__((__unused__)) = "
+			  "{ %s, %s, %u, %u };\n",
 			  (unsigned)id - 1, cg_quote(near, strlen(near)), file, line, col);
 	}
 	return cg_fmt("L%u", (unsigned)id - 1);

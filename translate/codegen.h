@@ -37,7 +37,7 @@ typedef struct GlobalInfo {
 	const char *cname;	/* g_NAME */
 	int index;		/* position in Program.globals: the lock order */
 	/* statistics: what the spec needs */
-	int hist;		/* 0, HIST_LOG + 1, HIST_LINEAR + 1 */
+	int hist;		/* 0, 1 log, 2 linear (enum stp_hist_type) */
 	int64_t start, stop, interval;
 	int bit_shift;
 	bool variance;

@@ -131,7 +131,7 @@ static Val emit_index(Codegen *g, Expr *e)
 		GlobalInfo *gi = cg_global(g, h->left->kind == E_INDEX ? h->left->left->decl
 							       : h->left->decl);
 		const char *t = tmp_long(g, cg_fmt("stp_stat_bucket(c, %s, &%s_sspec, %s, %s)",
-						   cg_locp(g, e->loc), gi ? gi->cname : "?", sd,
+						   cg_locp(g, h->loc), gi ? gi->cname : "?", sd,
 						   i.c));
 		emit_check(g);
 		return val(t, TY_LONG, true);
@@ -561,8 +561,12 @@ Val emit_expr(Codegen *g, Expr *e)
 
 void emit_expr_void(Codegen *g, Expr *e)
 {
-	/* Every effect is a statement by now, except embedded C's own. */
+	/* Every effect is a statement by now, except embedded C's own; a
+	 * temporary made for the value is used, for the compiler's sake. */
 	Val v = emit_expr(g, e);
 	if (e->kind == E_EMBEDDED && e->type != TY_STRING)
+		cg_line(g, "(void)%s;", v.c);
+	else if (v.c[0] == 't' && v.c[1] >= '0' && v.c[1] <= '9' &&
+		 strspn(v.c + 1, "0123456789") == strlen(v.c + 1))
 		cg_line(g, "(void)%s;", v.c);
 }

@@ -245,6 +245,7 @@ Val emit_call(Codegen *g, Expr *e)
 		cg_line(g, "{");
 		cg_line(g, "\tstruct %s *f = &STP_LOCALS(c, struct stp_all_locals)->frame[c->nesting - 1].%s;",
 			frame_tag(g, o), frame_member(g, o));
+		cg_line(g, "\t(void)f;");
 		for (int i = 0; i < n && i < o->nparams; i++) {
 			VarDecl *p = o->params[i];
 			const char *m = o->embedded ? p->name : cg_fmt("v_%s", p->name);

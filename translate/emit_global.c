@@ -39,7 +39,7 @@ static bool spec_visit(Expr *e, void *data)
 		GlobalInfo *gi = v ? cg_global(g, v) : NULL;
 		if (!gi)
 			return true;
-		int want = e->op == HIST_LOG ? HIST_LOG + 1 : HIST_LINEAR + 1;
+		int want = e->op == HIST_LOG ? 1 : 2;	/* STP_HIST_LOG, STP_HIST_LINEAR */
 		if (e->op == HIST_LINEAR) {
 			int64_t a = 0, b = 0, c = 0;
 			if (e->n != 3 || !number_of(e->args[0], &a) || !number_of(e->args[1], &b) ||

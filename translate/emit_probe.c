@@ -70,7 +70,7 @@ static void emit_descriptor(Codegen *g, DerivedProbe *dp)
 	const char *pp = point_text(dp->point);
 	const char *pn = dp->written ? point_text(dp->written) : pp;
 	bool interruptible = dp->family == &family_begin_end;
-	cg_printf(g, SEC_PROBE, "static const struct stp_probe %s_desc = {\n"
+	cg_printf(g, SEC_PROBE, "static const struct stp_probe %s_desc __attribute__((__unused__)) = {\n"
 		  "\t.pp = %s,\n\t.handler = %s,\n\t.state = %s,\n\t.flags = %s,\n"
 		  "\t.locks = %s,\n\t.nlocks = %d,\n", probe_cname(dp), cg_quote(pp, strlen(pp)),
 		  probe_cname(dp), state_of(dp), interruptible ? "STP_PROBE_INTERRUPTIBLE" : "0",

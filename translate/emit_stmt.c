@@ -323,7 +323,7 @@ static void foreach_array(Codegen *g, Stmt *s)
 	if (err) {
 		const char *done = new_label(g, "fe_done");
 		cg_line(g, "goto %s;", done);
-		cg_line(g, "%s:", err);
+		cg_line(g, "%s: __attribute__((unused));", err);
 		cg_line(g, "stp_map_iter_end(c, &%s);", it);
 		cg_line(g, "%s;", outer);
 		cg_line(g, "%s: ;", done);
@@ -471,7 +471,7 @@ static void st_try(Codegen *g, Stmt *s)
 	cg_line(g, "}");
 	r->errexit = outer;
 	cg_line(g, "goto %s;", done);
-	cg_line(g, "%s:", catch);
+	cg_line(g, "%s: __attribute__((unused));", catch);
 	cg_line(g, "if (stp_aborted(c))");
 	cg_line(g, "\t%s;", outer);
 	if (s->expr && s->expr->decl)

@@ -61,6 +61,16 @@ void build_choose_runtime(Session *s)
 		fprintf(stderr, "Runtime: ptrace (%s)\n", why);
 }
 
+bool build_kernel_headers_ok(const Session *s)
+{
+	if (s->runtime != RUNTIME_KERNEL || s->last_pass < 4 ||
+	    (s->kernel_build_dir && file_exists(s->kernel_build_dir, "Makefile")))
+		return true;
+	fprintf(stderr, "stap: no kernel headers for %s: install the Debian package "
+		"linux-headers-%s\n", s->kernel_release, s->kernel_release);
+	return false;
+}
+
 const char *build_tmpdir(Session *s)
 {
 	if (s->tmpdir)

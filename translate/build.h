@@ -14,6 +14,9 @@
  * whose headers are), else ptrace; -v says which and why.  Before pass 1:
  * the runtime picks the tapset folders. */
 void build_choose_runtime(Session *s);
+/* With the kernel runtime, a run that goes to pass 4 needs the target's
+ * headers: false after one line naming the Debian package. */
+bool build_kernel_headers_ok(const Session *s);
 
 /* The session's temporary folder (made on first use); -k keeps it. */
 const char *build_tmpdir(Session *s);

@@ -205,6 +205,13 @@ static void emit_embeds(Codegen *g)
 	}
 }
 
+static const char *unbuildable;
+
+const char *pass3_unbuildable(void)
+{
+	return unbuildable;
+}
+
 int pass3_translate(Session *s, StrBuf *out)
 {
 	static Codegen cg;
@@ -224,6 +231,7 @@ int pass3_translate(Session *s, StrBuf *out)
 	emit_lifecycle(g);
 	if (g->errors)
 		return 1;
+	unbuildable = g->unbuildable;
 
 	StrBuf *o = out;
 	sb_putn(o, g->sec[SEC_HEAD].s, g->sec[SEC_HEAD].len);

@@ -87,6 +87,7 @@ typedef struct Codegen {
 	StrBuf frames;		/* members of the frame union */
 	StrBuf probe_locals;	/* members of the probe union */
 	int errors;
+	const char *unbuildable;	/* why pass 4 must refuse this C, or NULL */
 } Codegen;
 
 /* codegen.c */

@@ -114,11 +114,16 @@ void emit_probes(Codegen *g)
 {
 	Program *p = g->p;
 	group_families(g);
+	/* A family without registration code still gets its handlers (so -p3
+	 * shows them), but the module cannot be built: pass 4 says why. */
 	for (int k = 0; k < nfams; k++)
 		if (!fams[k].f->emit_init) {
 			DerivedProbe *dp = fams[k].v[0];
-			cg_error(g, dp->point->loc, "probe point %s cannot be translated yet (the %s "
-				 "family has no code generator)", point_text(dp->point), fams[k].f->name);
+			g->unbuildable = cg_fmt("probe point %s: the %s probe family has no runtime "
+						"support in this build yet", point_text(dp->point),
+						fams[k].f->name);
+			cg_printf(g, SEC_FAMILY, "#error %s\n", cg_quote(g->unbuildable,
+								 strlen(g->unbuildable)));
 		}
 	for (int i = 0; i < p->nprobes; i++)
 		emit_handler(g, p->probes[i]);

@@ -24,6 +24,8 @@ int main(int argc, char **argv)
 		s.tapset_dir = env ? env : PKGDATADIR "/tapset";
 	}
 	build_choose_runtime(&s);
+	if (!build_kernel_headers_ok(&s))
+		return 1;
 	g_diag.suppress_warnings = s.suppress_warnings;
 	g_diag.warnings_are_errors = s.warnings_are_errors;
 	/* -l/-L PATTERN: elaborate `probe PATTERN {}`, as SystemTap does. */

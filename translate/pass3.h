@@ -7,5 +7,8 @@
 
 /* Appends the C file to out; 0, or 1 after errors (already reported). */
 int pass3_translate(Session *s, StrBuf *out);
+/* After pass 3: why the C cannot be built into a module (a probe family
+ * without runtime support), or NULL. */
+const char *pass3_unbuildable(void);
 
 #endif

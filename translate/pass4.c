@@ -7,6 +7,7 @@
 #include "translate/cache.h"
 #include "translate/hash.h"
 #include "translate/report.h"
+#include "translate/pass3.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -110,6 +111,13 @@ int pass34(Session *s, StrBuf *csrc, const PassTimer *t3, char **module)
 		return 0;
 	}
 
+	if (pass3_unbuildable()) {
+		fprintf(stderr, "stap: %s\n", pass3_unbuildable());
+		if (cached)
+			cache_close(&cache);
+		report_failed(4);
+		return 1;
+	}
 	PassTimer t4;
 	report_start(&t4);
 	char *built = NULL;

@@ -41,6 +41,7 @@ typedef struct GlobalInfo {
 	int64_t start, stop, interval;
 	int bit_shift;
 	bool variance;
+	bool shift_set;		/* a @variance gave the shift */
 } GlobalInfo;
 
 /* A loop the current statement is inside: where break and continue go,

@@ -77,8 +77,12 @@ static bool spec_visit(Expr *e, void *data)
 			cg_error(g, e->right->loc, "@variance's bit shift must be a literal number");
 		if (shift < 0 || shift > 62)
 			cg_error(g, e->right->loc, "@variance's bit shift must be 0 to 62");
+		else if (gi->shift_set && gi->bit_shift != shift)
+			cg_error(g, e->loc, "only one @variance bit shift may be used with '%s'",
+				 v->name);
 		else
 			gi->bit_shift = (int)shift;
+		gi->shift_set = true;
 		gi->variance = true;
 	}
 	return true;

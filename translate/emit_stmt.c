@@ -32,32 +32,46 @@ static void charge(Codegen *g, int n, Loc loc)
 }
 
 /* A run of statements up to and including the first compound one is
- * charged before the run. */
-void emit_block_stmts(Codegen *g, Stmt **v, int n)
+ * charged before the run; `extra` (a loop iteration) joins the first
+ * run's charge, at `extra_loc` when there is no statement. */
+static void block_charged(Codegen *g, Stmt **v, int n, int extra, Loc extra_loc)
 {
+	if (!n)
+		charge(g, extra, extra_loc);
 	for (int i = 0; i < n;) {
-		int j = i, total = 0;
+		int j = i, total = extra;
 		while (j < n) {
 			total += cost(v[j]);
 			if (is_compound(v[j++]))
 				break;
 		}
-		charge(g, total, v[i]->loc);
+		charge(g, total, extra ? extra_loc : v[i]->loc);
+		extra = 0;
 		for (; i < j; i++)
 			emit_stmt(g, v[i]);
 	}
 }
 
-/* A statement that is the body of an if or a loop: charged by itself. */
-static void emit_body(Codegen *g, Stmt *s)
+void emit_block_stmts(Codegen *g, Stmt **v, int n)
+{
+	block_charged(g, v, n, 0, (Loc){ 0, 0 });
+}
+
+/* A statement that is the body of an if or a loop: charged by itself,
+ * plus one for the loop's iteration. */
+static void emit_body_extra(Codegen *g, Stmt *s, int extra, Loc loc)
 {
 	if (!s)
-		return;
-	if (s->kind == S_BLOCK) {
-		emit_block_stmts(g, s->stmts, (int)s->n);
-		return;
-	}
-	emit_block_stmts(g, &s, 1);
+		charge(g, extra, loc);
+	else if (s->kind == S_BLOCK)
+		block_charged(g, s->stmts, (int)s->n, extra, loc);
+	else
+		block_charged(g, &s, 1, extra, loc);
+}
+
+static void emit_body(Codegen *g, Stmt *s)
+{
+	emit_body_extra(g, s, 0, (Loc){ 0, 0 });
 }
 
 /* Emits one statement; its temporaries get a C block of their own when it
@@ -175,8 +189,7 @@ static void st_for(Codegen *g, Stmt *s)
 	push_loop(g, (LoopCtx){ brk, cont, NULL, true });
 	if (s->cond)
 		scoped(g, loop_cond, s);
-	charge(g, 1, s->loc);
-	emit_body(g, s->then);
+	emit_body_extra(g, s->then, 1, s->loc);
 	cg_line(g, "%s: __attribute__((unused));", cont);
 	if (s->incr)
 		scoped(g, loop_incr, s);
@@ -310,9 +323,8 @@ static void foreach_array(Codegen *g, Stmt *s)
 			cg_line(g, "\tgoto %s;", brk);
 		}
 	}
-	charge(g, 1, s->loc);
 	foreach_vars(g, f, arr, m, node);
-	emit_body(g, s->then);
+	emit_body_extra(g, s->then, 1, s->loc);
 	cg_line(g, "%s: __attribute__((unused));", cont);
 	r->nloops--;
 	r->indent--;
@@ -350,7 +362,6 @@ static void foreach_hist(Codegen *g, Stmt *s)
 	cg_line(g, "for (; %s < %s; %s++) {", b, nb, b);
 	r->indent++;
 	push_loop(g, (LoopCtx){ brk, cont, NULL, true });
-	charge(g, 1, s->loc);
 	const char *bucket = desc ? cg_fmt("(stp_stat_nbuckets(&%s_sspec) - 1 - %s)",
 					   gi ? gi->cname : "?", b) : b;
 	if (f->keys[0] && f->keys[0]->decl)
@@ -364,7 +375,7 @@ static void foreach_hist(Codegen *g, Stmt *s)
 		cg_line(g, "\t%s = sd ? sd->hist[%s] : 0;", local_name(g, f->value->decl), bucket);
 		cg_line(g, "}");
 	}
-	emit_body(g, s->then);
+	emit_body_extra(g, s->then, 1, s->loc);
 	cg_line(g, "%s: __attribute__((unused));", cont);
 	r->nloops--;
 	r->indent--;

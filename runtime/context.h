@@ -69,8 +69,12 @@ struct stp_context {
 	/* The pending error: message (static text or error_msg) and where. */
 	const char *last_error;
 	struct stp_loc last_loc;
-	char error_msg[MAXSTRINGLEN];
+	/* Formatted runtime messages ("read fault ... at 0x..."): at least
+	 * 128 bytes, so a small -DMAXSTRINGLEN does not cut them. */
+	char error_msg[MAXSTRINGLEN < 128 ? 128 : MAXSTRINGLEN];
 	char ctl_msg[STP_CTL_MSG_MAX];	/* the ERROR line being sent */
+
+	bool aborted;			/* abort(): unwinding, not an error */
 
 	uint64_t rand_state;
 	uint32_t run;			/* bumped at every handler start */
@@ -82,6 +86,11 @@ struct stp_context {
 	 * struct stp_stat_data with room for any histogram. */
 	int64_t stat_scratch[sizeof(struct stp_stat_data) / sizeof(int64_t) +
 			     STP_STAT_SCRATCH_BUCKETS];
+
+	/* tokenize(): the string being split and where the next token
+	 * starts (kept across handlers, as SystemTap's tapset does). */
+	char tok_str[MAXSTRINGLEN];
+	size_t tok_pos, tok_len;
 
 	/* Where a string result is built when an operand may be the
 	 * destination itself (sprintf, concatenation). */
@@ -140,6 +149,15 @@ static inline bool stp_failed(const struct stp_context *c)
  * bytes, may be NULL), and the error is cleared. */
 STP_API void stp_error_catch(struct stp_context *c, char *dst);
 
+/* abort(): exit() and leave the handler at once; the generated code's
+ * catch blocks do not stop it, and it is not reported as an error. */
+STP_API void stp_abort(struct stp_context *c);
+
+static inline bool stp_aborted(const struct stp_context *c)
+{
+	return unlikely(c->aborted);
+}
+
 /* Charges n statements.  True, with the error set, once MAXACTION is
  * exhausted. */
 static inline bool stp_actions(struct stp_context *c, int n, const struct stp_loc *loc)
@@ -178,6 +196,11 @@ STP_API int stp_session_started(void);
  * ERROR: its end probes are skipped and its error probes run, as in
  * SystemTap). */
 STP_API void stp_session_stopping(void);
+/* After the error probes: an ERROR session moves to STOPPING, so its end
+ * probes run too (ustap differs from SystemTap on purpose: end-of-run
+ * summaries are not lost because a probe hit errors).  Any other state is
+ * left alone. */
+STP_API void stp_session_end_probes(void);
 /* After the end/error probes: the final "Number of errors" warning when
  * any error happened or any probe was skipped. */
 STP_API void stp_session_report(void);

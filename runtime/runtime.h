@@ -32,6 +32,7 @@
 #include "context.h"
 #include "umem.h"
 #include "timefn.h"
+#include "strfn.h"
 
 #include "arith.c"
 #include "str.c"
@@ -46,5 +47,10 @@
 #include "session.c"
 #include "umem.c"
 #include "timefn.c"
+#include "strfn.c"
+
+#ifdef __KERNEL__
+#include "linux/param.h"
+#endif
 
 #endif

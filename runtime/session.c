@@ -76,6 +76,11 @@ STP_API void stp_session_stopping(void)
 	stp_atomic_cmpxchg(&stp_session.state, STP_SESSION_STARTING, STP_SESSION_STOPPING);
 }
 
+STP_API void stp_session_end_probes(void)
+{
+	stp_atomic_cmpxchg(&stp_session.state, STP_SESSION_ERROR, STP_SESSION_STOPPING);
+}
+
 STP_API void stp_exit(void)
 {
 	stp_session_stopping();
@@ -230,6 +235,14 @@ STP_API void stp_errorf(struct stp_context *c, const struct stp_loc *loc, const 
 	stp_error(c, loc, c->error_msg);
 }
 
+STP_API void stp_abort(struct stp_context *c)
+{
+	stp_exit();
+	c->aborted = true;
+	if (!c->last_error)
+		c->last_error = "abort";
+}
+
 STP_API void stp_error_catch(struct stp_context *c, char *dst)
 {
 	if (dst) {
@@ -293,6 +306,7 @@ STP_API void stp_probe_run(const struct stp_probe *p, struct task_struct *task,
 								  : MAXACTION;
 	c->nesting = 0;
 	c->last_error = NULL;
+	c->aborted = false;
 	c->match.result = 0;
 	c->run++;
 	if (p->nlocks && stp_locks_acquire(p->locks, p->nlocks)) {
@@ -303,7 +317,7 @@ STP_API void stp_probe_run(const struct stp_probe *p, struct task_struct *task,
 	if (p->nlocks)
 		stp_locks_release(p->locks, p->nlocks);
 	stp_print_flush(c);
-	if (unlikely(c->last_error))
+	if (unlikely(c->last_error) && !c->aborted)
 		_stp_report_handler_error(c);
 release:
 	c->probe = NULL;

@@ -5,6 +5,8 @@
 #include "translate/options.h"
 #include "translate/pass1.h"
 #include "translate/pass2.h"
+#include "translate/pass3.h"
+#include "translate/build.h"
 #include "translate/report.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,9 @@ int main(int argc, char **argv)
 		const char *env = getenv("SYSTEMTAP_TAPSET");
 		s.tapset_dir = env ? env : PKGDATADIR "/tapset";
 	}
+	build_choose_runtime(&s);
+	if (!build_kernel_headers_ok(&s))
+		return 1;
 	g_diag.suppress_warnings = s.suppress_warnings;
 	g_diag.warnings_are_errors = s.warnings_are_errors;
 	/* -l/-L PATTERN: elaborate `probe PATTERN {}`, as SystemTap does. */
@@ -70,6 +75,21 @@ int main(int argc, char **argv)
 		pass2_print(&s, s.program);
 		return 0;
 	}
-	fputs("stap: passes after 2 are not implemented yet\n", stderr);
-	return 1;
+	PassTimer t3;
+	report_start(&t3);
+	StrBuf csrc = { 0 };
+	if (pass3_translate(&s, &csrc)) {
+		report_failed(3);
+		return 1;
+	}
+	char *module = NULL;
+	rc = pass34(&s, &csrc, &t3, &module);
+	sb_free(&csrc);
+	if (rc == 0 && s.last_pass == 4)
+		puts(module);
+	else if (rc == 0 && s.last_pass == 5)
+		rc = pass5_run(&s, module);
+	free(module);
+	build_tmpdir_cleanup(&s);
+	return rc;
 }

@@ -4,6 +4,7 @@
  * day, 1 to 1000000 jiffies, and a randomization no larger than the
  * interval. */
 #include "translate/sema.h"
+#include "translate/codegen.h"
 #include "parse/arena.h"
 #include <string.h>
 
@@ -80,10 +81,44 @@ static const char *unprivileged_denied(const DerivedProbe *dp)
 	return NULL;
 }
 
+/* One struct stp_timer per probe (runtime/timer.h); the runtime turns
+ * jiffies into time on its platform. */
+static void emit_decls(void *codegen, DerivedProbe **probes, int n)
+{
+	Codegen *g = cg_of(codegen);
+	cg_printf(g, SEC_FAMILY, "#include \"timer.h\"\n\nstatic struct stp_timer stp_timers[] = {\n");
+	for (int i = 0; i < n; i++) {
+		const TimerData *d = probes[i]->data;
+		if (d->unit == TIMER_JIFFIES)
+			cg_printf(g, SEC_FAMILY, "\t{ .probe = &%s_desc, .jiffies = %lld, "
+				  ".randomize_jiffies = %lld },\n", probe_cname(probes[i]),
+				  (long long)d->value, (long long)d->randomize);
+		else
+			cg_printf(g, SEC_FAMILY, "\t{ .probe = &%s_desc, .period_ns = %lldLL, "
+				  ".randomize_ns = %lldLL },\n", probe_cname(probes[i]),
+				  (long long)d->period_ns, (long long)d->randomize_ns);
+	}
+	cg_printf(g, SEC_FAMILY, "};\n");
+}
+
+static void emit_init(void *codegen, DerivedProbe **probes, int n)
+{
+	cg_printf(cg_of(codegen), SEC_LIFE, "\trc = stp_timers_start(stp_timers, %d);\n"
+		  "\tif (rc)\n\t\tgoto fail;\n", n);
+}
+
+static void emit_exit(void *codegen, DerivedProbe **probes, int n)
+{
+	cg_printf(cg_of(codegen), SEC_LIFE, "\tstp_timers_stop(stp_timers, %d);\n", n);
+}
+
 const ProbeFamily family_timer = {
 	.name = "timer",
 	.build = build,
 	.unprivileged_denied = unprivileged_denied,
+	.emit_decls = emit_decls,
+	.emit_init = emit_init,
+	.emit_exit = emit_exit,
 };
 
 void family_timer_register(MatchNode *root)

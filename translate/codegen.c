@@ -1,0 +1,253 @@
+/* Pass 3's driver and the helpers every emit_*.c file uses: sections,
+ * quoting, location records, names. */
+#include "config.h"
+#include "translate/codegen.h"
+#include "translate/pass3.h"
+#include "parse/arena.h"
+#include "parse/diag.h"
+#include "parse/lexer.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cg_printf(Codegen *g, int sec, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&g->sec[sec], fmt, ap);
+	va_end(ap);
+}
+
+void cg_line(Codegen *g, const char *fmt, ...)
+{
+	Routine *r = g->r;
+	va_list ap;
+	sb_indent(&r->body, r->indent);
+	va_start(ap, fmt);
+	sb_vprintf(&r->body, fmt, ap);
+	va_end(ap);
+	sb_putc(&r->body, '\n');
+}
+
+const char *cg_fmt(const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("bad format");
+	if ((size_t)n < sizeof(small))
+		return arena_strndup(&g_arena, small, (size_t)n);
+	char *big = arena_alloc(&g_arena, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return big;
+}
+
+/* Octal escapes never merge with a following digit; '?' is escaped so no
+ * trigraph can form whatever the compiler's mode. */
+const char *cg_quote(const char *s, size_t n)
+{
+	StrBuf b = { 0 };
+	sb_putc(&b, '"');
+	for (size_t i = 0; i < n && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': sb_puts(&b, "\\\""); break;
+		case '\\': sb_puts(&b, "\\\\"); break;
+		case '\n': sb_puts(&b, "\\n"); break;
+		case '\t': sb_puts(&b, "\\t"); break;
+		case '?': sb_puts(&b, "\\?"); break;
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				sb_printf(&b, "\\%03o", c);
+			else
+				sb_putc(&b, (char)c);
+		}
+	}
+	sb_putc(&b, '"');
+	const char *r = arena_strndup(&g_arena, b.s, b.len);
+	sb_free(&b);
+	return r;
+}
+
+const char *cg_type(Type t)
+{
+	return t == TY_STRING ? "string" : "long";
+}
+
+void cg_error(Codegen *g, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_verror("semantic", loc, NULL, fmt, ap);
+	va_end(ap);
+	g->errors++;
+}
+
+GlobalInfo *cg_global(Codegen *g, const VarDecl *v)
+{
+	return pmap_get(&g->global_of, v);
+}
+
+const char *cg_file(Codegen *g, const SrcFile *f)
+{
+	uintptr_t id = (uintptr_t)pmap_get(&g->file_ids, f);
+	if (!id) {
+		id = (uintptr_t)++g->nfiles;
+		pmap_put(&g->file_ids, f, (void *)id);
+		cg_printf(g, SEC_DECL, "static const char stp_file_%u[] = %s;\n", (unsigned)id - 1,
+			  cg_quote(f->name, strlen(f->name)));
+	}
+	return cg_fmt("stp_file_%u", (unsigned)id - 1);
+}
+
+/* What SystemTap prints after "near": the token's kind and text. */
+static const char *near_text(Loc written)
+{
+	const SrcFile *f = src_get(written.file);
+	Lexer lx;
+	Token t;
+	char buf[160];
+	if (!f || written.off >= f->len)
+		return "keyword";
+	lexer_init(&lx, f);
+	lx.p = f->text + written.off;
+	lex_next(&lx, &t);
+	switch ((TokKind)t.kind) {
+	case TK_IDENT:
+		snprintf(buf, sizeof(buf), "%s '%.*s'", t.str[0] == '@' ? "operator" : "identifier",
+			 (int)(t.len > 60 ? 60 : t.len), f->text + written.off);
+		break;
+	case TK_KEYWORD:
+		return "keyword";
+	case TK_OP:
+		snprintf(buf, sizeof(buf), "operator '%s'", op_text[t.op]);
+		break;
+	case TK_NUMBER:
+		snprintf(buf, sizeof(buf), "number '%.*s'", (int)(t.len > 40 ? 40 : t.len),
+			 f->text + written.off);
+		break;
+	case TK_STRING:
+		snprintf(buf, sizeof(buf), "string '%.*s'", (int)(t.slen > 40 ? 40 : t.slen), t.str);
+		break;
+	case TK_EMBEDDED:
+		return "embedded-code";
+	default:
+		return "keyword";
+	}
+	return arena_strndup(&g_arena, buf, strlen(buf));
+}
+
+const char *cg_loc(Codegen *g, Loc loc)
+{
+	Loc w = loc_written(loc, NULL);
+	uintptr_t key = ((uintptr_t)(w.file + 1) << 32) | w.off;
+	uintptr_t id = (uintptr_t)pmap_get(&g->loc_ids, (void *)key);
+	if (!id) {
+		const SrcFile *f = src_get(w.file);
+		uint32_t line = 0, col = 0;
+		id = (uintptr_t)++g->nlocs;
+		pmap_put(&g->loc_ids, (void *)key, (void *)id);
+		loc_line_col(w, &line, &col);
+		const char *near = near_text(w);
+		const char *file = f ? cg_file(g, f) : "NULL";
+		cg_printf(g, SEC_DECL, "static const struct stp_loc L%u __attribute__((__unused__)) = "
+			  "{ %s, %s, %u, %u };\n",
+			  (unsigned)id - 1, cg_quote(near, strlen(near)), file, line, col);
+	}
+	return cg_fmt("L%u", (unsigned)id - 1);
+}
+
+const char *cg_locp(Codegen *g, Loc loc)
+{
+	return cg_fmt("&%s", cg_loc(g, loc));
+}
+
+/* SystemTap names the array, not its '[', for errors of an element. */
+const char *cg_loc_expr(Codegen *g, const Expr *e)
+{
+	if ((e->kind == E_INDEX || e->kind == E_IN) && e->left && e->left->kind == E_SYMBOL)
+		return cg_loc(g, e->left->loc);
+	return cg_loc(g, e->loc);
+}
+
+const char *probe_cname(const DerivedProbe *dp)
+{
+	return cg_fmt("probe_%d", dp->index);
+}
+
+/* The -D options, before the runtime's defaults. */
+static void emit_head(Codegen *g)
+{
+	Session *s = g->s;
+	cg_printf(g, SEC_HEAD, "/* Generated by ustap %s from %s: do not edit. */\n", PACKAGE_VERSION,
+		  s->script_file ? s->script_file : "<input>");
+	for (int i = 0; i < s->defines.n; i++) {
+		const char *d = s->defines.v[i];
+		const char *eq = strchr(d, '=');
+		if (eq)
+			cg_printf(g, SEC_HEAD, "#define %.*s %s\n", (int)(eq - d), d, eq + 1);
+		else
+			cg_printf(g, SEC_HEAD, "#define %s 1\n", d);
+	}
+}
+
+static void emit_embeds(Codegen *g)
+{
+	for (int i = 0; i < g->p->nembeds; i++) {
+		Embed *e = g->p->embeds[i];
+		cg_printf(g, SEC_EMBED, "%.*s\n", (int)e->len, e->code);
+	}
+}
+
+static const char *unbuildable;
+
+const char *pass3_unbuildable(void)
+{
+	return unbuildable;
+}
+
+int pass3_translate(Session *s, StrBuf *out)
+{
+	static Codegen cg;
+	Codegen *g = &cg;
+	memset(g, 0, sizeof(*g));
+	g->s = s;
+	g->p = s->program;
+	g->rx_max_insns = 1;
+	g->rx_max_groups = 1;
+
+	emit_head(g);
+	emit_embeds(g);
+	emit_globals(g);
+	compute_uses(g);
+	emit_functions(g);
+	emit_probes(g);
+	emit_lifecycle(g);
+	if (g->errors)
+		return 1;
+	unbuildable = g->unbuildable;
+
+	StrBuf *o = out;
+	sb_putn(o, g->sec[SEC_HEAD].s, g->sec[SEC_HEAD].len);
+	sb_printf(o, "#define STP_REGEX_MAX_INSNS %d\n#define STP_REGEX_MAX_GROUPS %d\n",
+		  g->rx_max_insns, g->rx_max_groups);
+	sb_puts(o, "#include \"runtime.h\"\n");
+	static const int order[] = { SEC_EMBED, SEC_DECL, SEC_GLOBAL, SEC_LOCALS, SEC_PROTO,
+				     SEC_FUNC, SEC_PROBE, SEC_FAMILY, SEC_LIFE };
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		StrBuf *b = &g->sec[order[i]];
+		if (b->len) {
+			sb_putc(o, '\n');
+			sb_putn(o, b->s, b->len);
+		}
+	}
+	for (int i = 0; i < SEC_COUNT; i++)
+		sb_free(&g->sec[i]);
+	return 0;
+}

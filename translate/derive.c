@@ -38,6 +38,18 @@ DerivedProbe *derived_new(Sema *S, const ProbeFamily *f, int kind, const MatchRe
 	return dp;
 }
 
+DerivedProbe *derived_clone(const DerivedProbe *proto)
+{
+	DerivedProbe *dp = ANEW(&g_arena, DerivedProbe);
+	*dp = *proto;
+	ProbePoint *pt = ANEW(&g_arena, ProbePoint);
+	*pt = *proto->point;
+	pt->comps = ANEWN(&g_arena, PPComponent, pt->ncomps ? pt->ncomps : 1);
+	memcpy(pt->comps, proto->point->comps, sizeof(PPComponent) * (size_t)pt->ncomps);
+	dp->point = pt;
+	return dp;
+}
+
 static Stmt *block_of(Loc loc, Stmt **v, int n)
 {
 	Stmt *b = stmt_new(S_BLOCK, loc);
@@ -89,19 +101,9 @@ static Expr *and_cond(Expr *a, Expr *b)
 	return e;
 }
 
-static int build_family(Sema *S, Origin *o, const MatchResult *m, const ProbePoint *pp,
-			const AliasStep *chain, Expr *cond, bool quiet)
+static void finish_derived(Origin *o, DerivedProbe *dp, const ProbePoint *pp,
+			   const AliasStep *chain, Expr *cond)
 {
-	MatchNode *n = m->node;
-	DerivedProbe *dp = derived_new(S, n->family, n->kind, m);
-	if (quiet)
-		S->quiet++;
-	int failed_before = S->failed, errors_before = S->errors;
-	int rc = n->family->build(S, dp);
-	if (quiet)
-		S->quiet--;
-	if (rc < 0 || S->failed != failed_before || S->errors != errors_before)
-		return -1;
 	dp->origin = o->probe;
 	dp->written = o->written;
 	if (pp) {
@@ -113,7 +115,34 @@ static int build_family(Sema *S, Origin *o, const MatchResult *m, const ProbePoi
 	dp->cond = clone_expr(cond);
 	dp->body = assemble_body(o, chain);
 	vec_push(o->out, dp);
-	return 1;
+}
+
+static int build_family(Sema *S, Origin *o, const MatchResult *m, const ProbePoint *pp,
+			const AliasStep *chain, Expr *cond, bool quiet)
+{
+	MatchNode *n = m->node;
+	DerivedProbe *dp = derived_new(S, n->family, n->kind, m);
+	if (quiet)
+		S->quiet++;
+	int failed_before = S->failed, errors_before = S->errors;
+	PtrVec many = { 0 };
+	int rc = n->family->expand ? n->family->expand(S, dp, &many) : n->family->build(S, dp);
+	if (quiet)
+		S->quiet--;
+	if (rc < 0 || S->failed != failed_before || S->errors != errors_before) {
+		free(many.v);
+		return -1;
+	}
+	if (!n->family->expand) {
+		finish_derived(o, dp, pp, chain, cond);
+		return 1;
+	}
+	/* One match, many probes (a function inlined in several places, a
+	 * wildcard over a program's functions). */
+	for (int i = 0; i < many.n; i++)
+		finish_derived(o, many.v[i], pp, chain, cond);
+	free(many.v);
+	return many.n;
 }
 
 static bool in_chain(const AliasStep *chain, const Probe *alias)

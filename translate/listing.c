@@ -26,7 +26,13 @@ static void entry(Sema *S, DerivedProbe *dp, const ProbePoint *pattern, bool var
 	shown.optional = pattern->optional;
 	shown.sufficient = pattern->sufficient;
 	shown.cond = NULL;
-	unparse_probe_point(&b, &shown);
+	if (dp->family->print_point) {
+		dp->family->print_point(dp, &b);
+		sb_puts(&b, shown.optional ? "?" : "");
+		sb_puts(&b, shown.sufficient ? "!" : "");
+	} else {
+		unparse_probe_point(&b, &shown);
+	}
 	if (vars) {
 		S->quiet++;
 		resolve_probe(S, dp);

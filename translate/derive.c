@@ -224,16 +224,20 @@ static int derive_point(Sema *S, Origin *o, const ProbePoint *pp, const AliasSte
 			   point_text(pp));
 		return -1;
 	}
-	int total = 0, failures = 0;
+	int total = 0, failures = 0, wild_failures = 0;
 	for (int i = 0; i < matches.n; i++) {
 		MatchResult *m = matches.v[i];
 		MatchNode *n = m->node;
 		if (n->family && m->matched == m->ncomps) {
-			int r = build_family(S, o, m, pp, chain, cond, quiet);
-			if (r < 0)
+			/* What a wildcard expanded to may not exist here (the PLT
+			 * of a static program): silent, as long as one works. */
+			int r = build_family(S, o, m, pp, chain, cond, quiet || m->wild);
+			if (r < 0) {
 				failures++;
-			else
+				wild_failures += !quiet && m->wild;
+			} else {
 				total += r;
+			}
 		}
 		for (int k = 0; k < n->aliases.n; k++) {
 			int r = expand_alias(S, o, n->aliases.v[k], m, chain, cond, quiet, depth);
@@ -246,8 +250,12 @@ static int derive_point(Sema *S, Origin *o, const ProbePoint *pp, const AliasSte
 	free(matches.v);
 	/* A wildcard may match some points that fail: that is fine as long
 	 * as one resolves (SystemTap's rule); a literal point must work. */
-	if (failures && total == 0)
+	if (failures && total == 0) {
+		if (wild_failures == failures)
+			sema_error(S, pp->comps[0].loc, "while resolving probe point %s: no match",
+				   point_text(pp));
 		return -1;
+	}
 	return total;
 }
 

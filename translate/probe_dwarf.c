@@ -77,6 +77,15 @@ void dw_set_str(PPComponent *c, const char *s)
 	c->str = arena_strndup(&g_arena, s, c->slen);
 }
 
+const char *dw_point_text(const ProbePoint *pp)
+{
+	StrBuf b = { 0 };
+	dw_print_point(pp, &b);
+	const char *s = arena_strndup(&g_arena, sb_str(&b), b.len);
+	sb_free(&b);
+	return s;
+}
+
 void dw_error(DwMatch *w, const char *fmt, ...)
 {
 	char msg[2048];
@@ -86,7 +95,7 @@ void dw_error(DwMatch *w, const char *fmt, ...)
 	va_end(ap);
 	const ProbePoint *pp = w->proto->point;
 	sema_error(w->S, pp->comps[w->spec].loc, "while resolving probe point %s: %s",
-		   point_text(pp), msg);
+		   dw_point_text(pp), msg);
 }
 
 DerivedProbe *dw_new_probe(DwMatch *w, DwarfProbeKind k, uint64_t addr)
@@ -125,15 +134,26 @@ static const char *pid_executable(DwMatch *w, int64_t pid, Loc loc)
 	char proc[64], real[PATH_MAX];
 	if (pid <= 0 || pid > INT_MAX) {
 		sema_error(w->S, loc, "while resolving probe point %s: invalid pid %lld",
-			   point_text(w->proto->point), (long long)pid);
+			   dw_point_text(w->proto->point), (long long)pid);
 		return NULL;
 	}
 	snprintf(proc, sizeof(proc), "/proc/%lld/exe", (long long)pid);
 	ssize_t n = readlink(proc, real, sizeof(real) - 1);
 	if (n < 0) {
 		int e = errno;
+		/* Another user's process: say so in stapusr's words rather than
+		 * as the EACCES it also is. */
+		struct stat st;
+		snprintf(proc, sizeof(proc), "/proc/%lld", (long long)pid);
+		if (w->S->s->privilege == PRIV_STAPUSR && stat(proc, &st) == 0 &&
+		    st.st_uid != getuid()) {
+			sema_error(w->S, loc, "probe point %s is not allowed for --privilege=stapusr: "
+				   "the process belongs to another user",
+				   dw_point_text(w->proto->point));
+			return NULL;
+		}
 		sema_error(w->S, loc, "while resolving probe point %s: cannot probe pid %lld: %s",
-			   point_text(w->proto->point), (long long)pid,
+			   dw_point_text(w->proto->point), (long long)pid,
 			   kill((pid_t)pid, 0) != 0 && errno == ESRCH ? "No such process" :
 			   strerror(e));
 		return NULL;
@@ -176,7 +196,7 @@ static int find_process(DwMatch *w)
 		return w->process ? 0 : -1;
 	}
 	sema_error(S, c->loc, "while resolving probe point %s: unspecified process probe is "
-		   "invalid without a -c COMMAND or -x PID [man stapprobes]", point_text(pp));
+		   "invalid without a -c COMMAND or -x PID [man stapprobes]", dw_point_text(pp));
 	return -1;
 }
 
@@ -217,7 +237,7 @@ static int expand_libraries(DwMatch *w)
 		for (int i = 0; i < nn && i < 8; i++)
 			sb_printf(&b, "%s%s", i ? ", " : "", needed[i]);
 		sema_error(w->S, lc->loc, "while resolving probe point %s: no match%s%s%s",
-			   point_text(w->proto->point), b.len ? " (similar libraries: " : "",
+			   dw_point_text(w->proto->point), b.len ? " (similar libraries: " : "",
 			   sb_str(&b), b.len ? ")" : "");
 		sb_free(&b);
 		return -1;
@@ -227,7 +247,7 @@ static int expand_libraries(DwMatch *w)
 		w->m = di_get(libs[i], &err);
 		if (!w->m) {
 			sema_error(w->S, lc->loc, "while resolving probe point %s: %s",
-				   point_text(w->proto->point), err);
+				   dw_point_text(w->proto->point), err);
 			free(err);
 			return -1;
 		}
@@ -259,21 +279,26 @@ static void no_match(DwMatch *w)
 	DiModule *m = w->m ? w->m : w->pm;
 	StrBuf b = { 0 };
 	int base = w->shape & DWK_BASE;
-	int n = w->skipped_inline.n;
-	if (n) {
+	if (w->skipped_inline.n) {
 		/* SystemTap's warning, then its error: the only matches were
 		 * inlined, and inlined code has no return to probe. */
 		StrBuf names = { 0 };
-		for (int i = 0; i < n && names.len <= 80; i++) {
+		int unique = 0;
+		for (int i = 0; i < w->skipped_inline.n; i++) {
 			bool dup = false;
 			for (int k = 0; k < i && !dup; k++)
 				dup = !strcmp(w->skipped_inline.v[k], w->skipped_inline.v[i]);
-			if (!dup)
+			if (dup)
+				continue;
+			unique++;
+			if (names.len <= 80)
 				sb_printf(&names, "%s%s", names.len ? " " : "",
 					  (const char *)w->skipped_inline.v[i]);
+			else if (names.s[names.len - 1] != '.')
+				sb_puts(&names, " ...");
 		}
 		sema_warn(w->S, pp->comps[w->spec].loc, "cannot probe .return of %d inlined "
-			  "function%s %s", n, n == 1 ? "" : "s", sb_str(&names));
+			  "function%s %s", unique, unique == 1 ? "" : "s", sb_str(&names));
 		sb_free(&names);
 	}
 	if (base == DWK_FUNCTION && !(w->shape & DWK_ADDR)) {
@@ -311,7 +336,7 @@ static int expand(Sema *S, DerivedProbe *proto, PtrVec *out)
 	if ((w.shape & DWK_BASE) == DWK_UNSUPPORTED) {
 		const PPComponent *c = &proto->point->comps[w.spec + 1];
 		sema_error(S, c->loc, "while resolving probe point %s: .%s probes are not "
-			   "supported", point_text(proto->point), c->functor);
+			   "supported", dw_point_text(proto->point), c->functor);
 		return -1;
 	}
 	if (find_process(&w) < 0)
@@ -320,7 +345,7 @@ static int expand(Sema *S, DerivedProbe *proto, PtrVec *out)
 	w.pm = di_get(w.process, &err);
 	if (!w.pm) {
 		sema_error(S, proto->point->comps[0].loc, "while resolving probe point %s: %s",
-			   point_text(proto->point), err);
+			   dw_point_text(proto->point), err);
 		free(err);
 		return -1;
 	}

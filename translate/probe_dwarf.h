@@ -88,6 +88,7 @@ __attribute__((format(printf, 2, 3)))
 void dw_error(DwMatch *w, const char *fmt, ...);
 /* Prints a point as -l and -p2 show DWARF points (addresses in hex). */
 void dw_print_point(const ProbePoint *pp, StrBuf *out);
+const char *dw_point_text(const ProbePoint *pp);
 
 /* probe_dwarf_vars.c: the scope of a probe's variables (NULL after an
  * error, in *err when err is not NULL). */

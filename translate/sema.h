@@ -38,6 +38,8 @@ typedef struct MatchResult {
 	int ncomps;
 	int matched;		/* comps[0..matched) led to node; the rest is an
 				   alias suffix */
+	bool wild;		/* a wildcard led here: failing to build is no
+				   error while another expansion works */
 } MatchResult;
 
 MatchNode *match_root(void);

@@ -103,6 +103,10 @@ static void walk_expr(Collect *c, Expr *e)
 		return;
 	switch ((ExprKind)e->kind) {
 	case E_TARGET: case E_CAST: case E_AUTOCAST: case E_ATVAR: {
+		/* In evaluation order: the base, the indexes, the access. */
+		walk_expr(c, e->left);
+		for (uint32_t i = 0; i < e->n; i++)
+			walk_expr(c, e->comps[i].expr);
 		const CtxVar *v = e->sema;
 		if (v && v->access == CTX_DWARF) {
 			const DwarfAccess *a = (const DwarfAccess *)v;
@@ -111,9 +115,7 @@ static void walk_expr(Collect *c, Expr *e)
 				vec_push(&c->S->dwarf_accesses, (void *)a);
 			}
 		}
-		for (uint32_t i = 0; i < e->n; i++)
-			walk_expr(c, e->comps[i].expr);
-		break;
+		return;
 	}
 	case E_ENTRY:
 		if (e->sema && c->saves)

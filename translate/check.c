@@ -87,9 +87,9 @@ static void cs(Ctx *c, Stmt *s)
 	case S_DELETE: {
 		Expr *x = s->expr;
 		if ((x->kind == E_TARGET || x->kind == E_CAST || x->kind == E_ATVAR ||
-		     x->kind == E_AUTOCAST) && x->sema)
-			sema_error(c->S, x->loc, "target variable '%s' is read-only",
-				   ((const CtxVar *)x->sema)->name);
+		     x->kind == E_AUTOCAST || x->kind == E_ENTRY) && (x->sema || (x->left &&
+								     x->left->sema)))
+			lvalue(c, x, "delete", s->loc);
 		else if (x->kind == E_TARGET || x->kind == E_CAST || x->kind == E_ATVAR ||
 			 x->kind == E_AUTOCAST)
 			return;	/* already reported as unresolved */

@@ -106,6 +106,7 @@ void pass2_print(const Session *s, const Program *p)
 {
 	StrBuf b = { 0 };
 	bool verbose = s->verbose[0] > 0 || s->verbose[1] > 0;
+	bool very_verbose = s->verbose[0] > 1 || s->verbose[1] > 1;
 	if (p->nembeds) {
 		sb_puts(&b, "# global embedded code\n");
 		for (int i = 0; i < p->nembeds; i++)
@@ -154,6 +155,8 @@ void pass2_print(const Session *s, const Program *p)
 	for (int i = 0; i < p->nprobes; i++) {
 		const DerivedProbe *dp = p->probes[i];
 		probe_header(&b, dp);
+		if (very_verbose && dp->family->p2_details)
+			dp->family->p2_details(dp, &b);
 		locals_block(&b, dp->locals, dp->nlocals);
 		if (verbose) {
 			unparse_stmt(&b, dp->body, 0);

@@ -383,7 +383,7 @@ void dw_print_point(const ProbePoint *pp, StrBuf *b)
 		sb_puts(b, c->functor);
 		if (c->arg_kind == PP_ARG_NUMBER) {
 			if (addr_functor(c->functor))
-				sb_printf(b, "(%#" PRIx64 ")", (uint64_t)c->num);
+				sb_printf(b, "(0x%" PRIx64 ")", (uint64_t)c->num);
 			else
 				sb_printf(b, "(%" PRId64 ")", c->num);
 		} else if (c->arg_kind == PP_ARG_STRING) {
@@ -447,12 +447,53 @@ static void p2_header(const DerivedProbe *dp, StrBuf *b)
 		sb_putc(b, ')');
 	}
 	if (p->shared)
-		sb_printf(b, " /* pc=.dynamic+%#" PRIx64 " */", p->addr);
+		sb_printf(b, " /* pc=.dynamic+0x%" PRIx64 " */", p->addr);
 	else
-		sb_printf(b, " /* pc=.absolute+%#" PRIx64 " */", p->addr - p->load_base);
+		sb_printf(b, " /* pc=.absolute+0x%" PRIx64 " */", p->addr - p->load_base);
 	sb_puts(b, " /* <- ");
 	dw_print_point(p->kind == DWP_ENTRY ? p->ret->point : dp->point, b);
 	sb_puts(b, " */");
+}
+
+/* -p2 -vv: what pass 3 gets, for people and tests to check. */
+static void p2_details(const DerivedProbe *dp, StrBuf *b)
+{
+	static const char *const kinds[] = {
+		[DWP_FUNCTION] = "function", [DWP_FUNCTION_RETURN] = "return",
+		[DWP_STATEMENT] = "statement", [DWP_MARK] = "mark", [DWP_PLT] = "plt",
+		[DWP_PLT_RETURN] = "plt.return", [DWP_ENTRY] = "entry",
+	};
+	const DwarfProbeData *p = dp->data;
+	sb_printf(b, "  # dwarf: kind=%s process=%s", kinds[p->kind], p->process);
+	if (p->pid)
+		sb_printf(b, " pid=%lld", (long long)p->pid);
+	sb_printf(b, " object=%s addr=0x%" PRIx64 " offset=0x%" PRIx64 " %s load_base=0x%" PRIx64,
+		  p->object, p->addr, p->offset, p->shared ? "shared" : "fixed", p->load_base);
+	if (p->function)
+		sb_printf(b, " function=%s", p->function);
+	if (p->decl_file)
+		sb_printf(b, "@%s:%d", p->decl_file, p->decl_line);
+	if (p->inlined)
+		sb_puts(b, " inlined");
+	if (!p->has_dwarf)
+		sb_puts(b, " nodwarf");
+	if (p->kind == DWP_MARK)
+		sb_printf(b, " provider=%s", p->provider);
+	if (p->name)
+		sb_printf(b, " name=%s", p->name);
+	if (p->semaphore)
+		sb_printf(b, " semaphore=0x%" PRIx64 " semaphore_offset=0x%" PRIx64, p->semaphore,
+			  p->semaphore_offset);
+	if (p->kind == DWP_MARK) {
+		sb_printf(b, " args=%d", p->nargs);
+		for (int i = 0; i < p->nargs; i++)
+			sb_printf(b, "%s%s", i ? "," : ":", p->arg_specs[i]);
+	}
+	if (p->nsaves)
+		sb_printf(b, " saves=%d", p->nsaves);
+	if (p->kind == DWP_ENTRY)
+		sb_printf(b, " for=%d", p->ret->index);
+	sb_putc(b, '\n');
 }
 
 static void list_vars(const DerivedProbe *dp, StrBuf *out)
@@ -504,4 +545,5 @@ const ProbeFamily family_dwarf = {
 	.unprivileged_denied = unprivileged_denied,
 	.print_point = print_point,
 	.p2_header = p2_header,
+	.p2_details = p2_details,
 };

@@ -94,6 +94,8 @@ struct ProbeFamily {
 	 * the point and its alias chain: "POINT / * pc=.dynamic+0x1198 * /
 	 * / * <- POINT * /" for the DWARF family. */
 	void (*p2_header)(const DerivedProbe *dp, StrBuf *out);
+	/* Optional: -p2 -vv's line of the family data, "  # dwarf: ...". */
+	void (*p2_details)(const DerivedProbe *dp, StrBuf *out);
 
 	/* Pass 3 fills these in (NULL until then): emit the family's
 	 * declarations once, its registration at module start, and its

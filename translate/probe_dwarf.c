@@ -396,7 +396,32 @@ void dw_print_point(const ProbePoint *pp, StrBuf *b)
 
 static void print_point(const DerivedProbe *dp, StrBuf *b)
 {
-	dw_print_point(dp->point, b);
+	const DwProbe *d = dw_probe(dp);
+	if (!d->listed) {
+		dw_print_point(dp->point, b);
+		return;
+	}
+	ProbePoint pp = *dp->point;
+	pp.comps = ANEWN(&g_arena, PPComponent, pp.ncomps);
+	memcpy(pp.comps, dp->point->comps, sizeof(PPComponent) * (size_t)pp.ncomps);
+	for (int i = 0; i < pp.ncomps; i++)
+		if (!strcmp(pp.comps[i].functor, "statement"))
+			dw_set_str(&pp.comps[i], d->listed);
+	dw_print_point(&pp, b);
+}
+
+/* The point -p2 shows after "<-": a library by its real path. */
+static ProbePoint *derived_point(const DerivedProbe *dp)
+{
+	const DwProbe *d = dw_probe(dp);
+	const DerivedProbe *src = d->pub.kind == DWP_ENTRY ? d->pub.ret : dp;
+	ProbePoint *pp = ANEW(&g_arena, ProbePoint);
+	*pp = *src->point;
+	pp->comps = ANEWN(&g_arena, PPComponent, pp->ncomps);
+	memcpy(pp->comps, src->point->comps, sizeof(PPComponent) * (size_t)pp->ncomps);
+	if (d->pub.in_library && pp->ncomps > 1 && !strcmp(pp->comps[1].functor, "library"))
+		dw_set_str(&pp->comps[1], d->pub.object);
+	return pp;
 }
 
 /* The point as -p2 names the probe before "pc=": library probes under
@@ -423,6 +448,9 @@ static ProbePoint *shown_point(const DerivedProbe *dp)
 				continue;
 			c.functor = intern("call", 4);
 		}
+		/* Where the probe went: the point's line, not "nearest" it. */
+		if (!strcmp(c.functor, "nearest"))
+			continue;
 		pp->comps[n++] = c;
 	}
 	pp->ncomps = n;
@@ -451,7 +479,11 @@ static void p2_header(const DerivedProbe *dp, StrBuf *b)
 	else
 		sb_printf(b, " /* pc=.absolute+0x%" PRIx64 " */", p->addr - p->load_base);
 	sb_puts(b, " /* <- ");
-	dw_print_point(p->kind == DWP_ENTRY ? p->ret->point : dp->point, b);
+	dw_print_point(derived_point(dp), b);
+	if (dp->optional)
+		sb_putc(b, '?');
+	if (dp->sufficient)
+		sb_putc(b, '!');
 	sb_puts(b, " */");
 }
 

@@ -38,6 +38,8 @@ typedef struct DwProbe {
 				   or for return probes the entry's */
 	uint64_t written_addr;	/* .function(ADDR): the address as written */
 	bool addr_written;
+	const char *listed;	/* .statement(...).nearest: the spec -l shows (the
+				   line as written), NULL when it is the point's */
 	L2cScope *scope;	/* variables at the probe, made on first use */
 	L2cScope *entry_scope;	/* return probes: at the entry, for @entry */
 	bool scope_tried, entry_scope_tried;

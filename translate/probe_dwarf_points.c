@@ -117,7 +117,7 @@ int dw_expand_functions(DwMatch *w)
 		if (w->shape & DWK_ADDR) {
 			d->written_addr = (uint64_t)c->num;
 			d->addr_written = true;
-			pc->num = (int64_t)f->addr;
+			pc->num = (int64_t)dw_probe(dp)->pub.addr;
 		} else {
 			dw_set_str(pc, func_text(f));
 		}
@@ -155,8 +155,9 @@ int dw_expand_statements(DwMatch *w)
 		dw_error(w, "%s", di_error(m));
 		return -1;
 	}
-	/* .nearest keeps the line as written, as SystemTap lists it. */
-	int keep_line = nearest && !(w->shape & DWK_ADDR) ? written_line(c->str) : 0;
+	/* -l shows a .nearest line as written, -p2 where it went (as
+	 * SystemTap does). */
+	int listed = nearest && !(w->shape & DWK_ADDR) ? written_line(c->str) : 0;
 	for (int i = 0; i < ss.n; i++) {
 		const DiStmt *st = &ss.v[i];
 		DerivedProbe *dp = dw_new_probe(w, DWP_STATEMENT, st->addr);
@@ -166,9 +167,13 @@ int dw_expand_statements(DwMatch *w)
 		if (w->shape & DWK_ADDR)
 			continue;
 		StrBuf b = { 0 };
-		sb_printf(&b, "%s@%s:%d", st->func.name, st->file ? st->file : "",
-			  keep_line ? keep_line : st->line);
+		sb_printf(&b, "%s@%s:%d", st->func.name, st->file ? st->file : "", st->line);
 		dw_set_str(pc, sb_str(&b));
+		if (listed && listed != st->line) {
+			sb_clear(&b);
+			sb_printf(&b, "%s@%s:%d", st->func.name, st->file ? st->file : "", listed);
+			d->listed = arena_strndup(&g_arena, sb_str(&b), b.len);
+		}
 		sb_free(&b);
 	}
 	return ss.n;

@@ -7,9 +7,9 @@
  * component at a time; '*' in a functor globs over a node's children, '**'
  * over any number (one or more) of levels.  A node where an alias ends also
  * accepts more components: they are the alias's suffix, appended to each
- * point the alias expands to.  DWARF families (.function, .statement, .mark,
- * .plt, .library) will plug in here as patterns whose children are
- * enumerated from debug information. */
+ * point the alias expands to.  The DWARF family registers plain patterns
+ * (process(string).function(string).return ...): what a string names is
+ * decided by its expand hook (probe_dwarf.c), not here. */
 #include "translate/sema.h"
 #include "parse/arena.h"
 #include "parse/intern.h"

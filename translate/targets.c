@@ -5,7 +5,10 @@
  * are dropped, so `@defined($a) ? $a : $b` (@choose_defined) only resolves
  * the operand that exists.  Then '&' applied to a ternary is pushed into
  * its branches, and every remaining $name must resolve: e->sema points at
- * the family's CtxVar and e->type is its type. */
+ * the family's CtxVar and e->type is its type.  Target expressions that
+ * debug information answers ($name in DWARF probes, @cast, @var, autocast,
+ * @entry) are handed to probe_dwarf_vars.c; its @defined is whether a
+ * copy resolves. */
 #include "translate/sema.h"
 #include "parse/arena.h"
 #include <string.h>

@@ -18,12 +18,22 @@ static bool lvalue(Ctx *c, Expr *e, const char *what, Loc op)
 		return true;
 	if (e->kind == E_INDEX && e->left->kind == E_SYMBOL)
 		return true;
-	if (e->kind == E_TARGET && e->sema) {
+	/* In a .return probe, $x is @entry($x): still a target variable. */
+	if (e->kind == E_ENTRY && e->left && e->left->sema && e->left->kind == E_TARGET)
+		e = e->left;
+	bool target = e->kind == E_TARGET || e->kind == E_CAST || e->kind == E_ATVAR ||
+		      e->kind == E_AUTOCAST;
+	if (target && e->sema) {
 		const CtxVar *v = e->sema;
-		sema_error(c->S, e->loc, "target variable '%s' is read-only", v->name);
+		if (v->access == CTX_DWARF)
+			sema_error(c->S, e->loc, "write to target variable '%s' not permitted: ustap "
+				   "reads the probed program's variables but never writes them, "
+				   "even with -g", v->name);
+		else
+			sema_error(c->S, e->loc, "target variable '%s' is read-only", v->name);
 		return false;
 	}
-	if (e->kind == E_TARGET)
+	if (target)
 		return false;	/* already reported as unresolved */
 	sema_error(c->S, op, "Expecting lvalue for %s", what);
 	sema_note(c->S, e->loc, "this is not a variable or an array element");
@@ -76,10 +86,12 @@ static void cs(Ctx *c, Stmt *s)
 		return;
 	case S_DELETE: {
 		Expr *x = s->expr;
-		if (x->kind == E_TARGET && x->sema)
-			sema_error(c->S, x->loc, "target variable '%s' is read-only",
-				   ((const CtxVar *)x->sema)->name);
-		else if (x->kind == E_TARGET)
+		if ((x->kind == E_TARGET || x->kind == E_CAST || x->kind == E_ATVAR ||
+		     x->kind == E_AUTOCAST || x->kind == E_ENTRY) && (x->sema || (x->left &&
+								     x->left->sema)))
+			lvalue(c, x, "delete", s->loc);
+		else if (x->kind == E_TARGET || x->kind == E_CAST || x->kind == E_ATVAR ||
+			 x->kind == E_AUTOCAST)
 			return;	/* already reported as unresolved */
 		else if (x->kind != E_SYMBOL && !(x->kind == E_INDEX && x->left->kind == E_SYMBOL))
 			sema_error(c->S, x->loc, "Expecting lvalue for delete: a variable, an "

@@ -205,6 +205,30 @@ bool di_is_shared(const DiModule *m)
 	return m->etype == ET_DYN;
 }
 
+uint64_t di_load_base(const DiModule *m)
+{
+	uint64_t low = UINT64_MAX;
+	for (int i = 0; i < m->nseg; i++)
+		if (m->seg[i].vaddr < low)
+			low = m->seg[i].vaddr;
+	return low == UINT64_MAX ? 0 : low & ~(uint64_t)0xfff;
+}
+
+bool di_is_program(const DiModule *m)
+{
+	if (m->etype == ET_EXEC)
+		return true;
+	size_t n;
+	if (elf_getphdrnum(m->elf, &n) != 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(m->elf, (int)i, &ph) && ph.p_type == PT_INTERP)
+			return true;
+	}
+	return false;
+}
+
 uint64_t di_file_offset(const DiModule *m, uint64_t addr)
 {
 	for (int i = 0; i < m->nseg; i++) {

@@ -46,6 +46,13 @@ bool di_has_dwarf(DiModule *m);
  * functions come from the symbol table and no $variables exist. */
 const char *di_nodwarf_warning(DiModule *m);
 bool di_is_shared(const DiModule *m);		/* ET_DYN (PIE or library) */
+/* A program (ET_EXEC, or ET_DYN with an interpreter: PIE) rather than a
+ * shared library. */
+bool di_is_program(const DiModule *m);
+/* Link-time address of the lowest PT_LOAD segment, page aligned down: at
+ * run time the load bias is where that segment is mapped minus this (0
+ * for a non-PIE program). */
+uint64_t di_load_base(const DiModule *m);
 /* Offset in the file of a link-time address, UINT64_MAX when no loaded
  * segment holds it. */
 uint64_t di_file_offset(const DiModule *m, uint64_t addr);

@@ -213,11 +213,96 @@ static int cmp_func(const void *a, const void *b)
 	return x->die < y->die ? -1 : x->die > y->die;
 }
 
+/* Indexes of out->v by a key (an entry address, a DIE offset), so the
+ * duplicate checks below stay linear on a program with tens of thousands
+ * of functions: slot values are index + 1, 0 is empty. */
+typedef struct IdxSet {
+	int *slot;
+	unsigned cap;
+} IdxSet;
+
+static unsigned idx_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (unsigned)k;
+}
+
+static void idx_grow(IdxSet *s, const DiFuncs *out, uint64_t (*key)(const DiFunc *), int n)
+{
+	unsigned cap = s->cap ? s->cap : 64;
+	while ((unsigned)n * 2 >= cap)
+		cap *= 2;
+	if (cap == s->cap)
+		return;
+	free(s->slot);
+	s->slot = calloc(cap, sizeof(int));
+	s->cap = cap;
+	for (int i = 0; i < out->n; i++) {
+		if (!key(&out->v[i]))
+			continue;
+		unsigned h = idx_hash(key(&out->v[i])) & (cap - 1);
+		while (s->slot[h])
+			h = (h + 1) & (cap - 1);
+		s->slot[h] = i + 1;
+	}
+}
+
+/* Calls found(k) for each index whose key is k; stops when it returns true. */
+static int idx_find(const IdxSet *s, const DiFuncs *out, uint64_t (*key)(const DiFunc *),
+		    uint64_t k, bool (*same)(const DiFunc *, const void *), const void *arg)
+{
+	if (!s->cap || !k)
+		return -1;
+	for (unsigned h = idx_hash(k) & (s->cap - 1); s->slot[h]; h = (h + 1) & (s->cap - 1)) {
+		const DiFunc *f = &out->v[s->slot[h] - 1];
+		if (key(f) == k && same(f, arg))
+			return s->slot[h] - 1;
+	}
+	return -1;
+}
+
+static void idx_add(IdxSet *s, const DiFuncs *out, uint64_t (*key)(const DiFunc *), int i)
+{
+	if (!key(&out->v[i]))
+		return;
+	idx_grow(s, out, key, out->n + 1);
+	unsigned h = idx_hash(key(&out->v[i])) & (s->cap - 1);
+	while (s->slot[h])
+		h = (h + 1) & (s->cap - 1);
+	s->slot[h] = i + 1;
+}
+
+/* Key: the entry of a function that is not an inlined instance. */
+static uint64_t entry_key(const DiFunc *f)
+{
+	return f->inlined ? 0 : f->entry + 1;
+}
+
+static uint64_t die_key(const DiFunc *f)
+{
+	return f->die + 1;
+}
+
+static bool same_cu(const DiFunc *f, const void *arg)
+{
+	return f->cu == ((const DiFunc *)arg)->cu;
+}
+
+static bool any(const DiFunc *f, const void *arg)
+{
+	(void)f;
+	(void)arg;
+	return true;
+}
+
 int di_match_funcs(DiModule *m, const DiPattern *pp, bool line_filter, bool syms, DiFuncs *out)
 {
 	DiPattern p = *pp;
 	bool wild = di_has_wildcard(p.func);
 	int cap = 0;
+	IdxSet by_entry = { 0 }, by_die = { 0 };
 	out->v = NULL;
 	out->n = 0;
 	if (di_dwarf(m)) {
@@ -246,11 +331,8 @@ int di_match_funcs(DiModule *m, const DiPattern *pp, bool line_filter, bool syms
 				continue;
 			/* The assembler describes a function once per name it
 			 * has (pkey_alloc, __GI_pkey_alloc): one probe. */
-			int dup = -1;
-			for (int k = 0; k < out->n && dup < 0; k++)
-				if (!f.inlined && !out->v[k].inlined && out->v[k].entry == f.entry &&
-				    out->v[k].cu == f.cu)
-					dup = k;
+			int dup = f.inlined ? -1 : idx_find(&by_entry, out, entry_key, entry_key(&f),
+							    same_cu, &f);
 			if (dup >= 0) {
 				/* The first in the DWARF, as SystemTap keeps it. */
 				if (f.die < out->v[dup].die)
@@ -262,11 +344,13 @@ int di_match_funcs(DiModule *m, const DiPattern *pp, bool line_filter, bool syms
 			if (line_filter && !line_selects(m, &p, &f, cand[i].cuix))
 				continue;
 			*(DiFunc *)di_push(m, (void **)&out->v, &out->n, &cap, sizeof(f)) = f;
+			idx_add(&by_entry, out, entry_key, out->n - 1);
 		}
 	}
+	for (int i = 0; i < out->n; i++)
+		idx_add(&by_die, out, die_key, i);
 	if (syms && !p.file) {
 		di_read_syms(m);
-		int ndwarf = out->n;
 		for (int i = 0; i < m->nsym; i++) {
 			const DiSym *s = &m->sym[i];
 			if (wild ? fnmatch(p.func, s->name, 0) != 0 : strcmp(p.func, s->name) != 0)
@@ -281,16 +365,17 @@ int di_match_funcs(DiModule *m, const DiPattern *pp, bool line_filter, bool syms
 			DiFunc f;
 			if (!dwarf_function_at_entry(m, s->addr, &f))
 				continue;
-			bool dup = false;
-			for (int k = 0; k < ndwarf && !dup; k++)
-				dup = out->v[k].die == f.die || (!out->v[k].inlined &&
-								  out->v[k].entry == f.entry);
+			bool dup = idx_find(&by_die, out, die_key, die_key(&f), any, NULL) >= 0 ||
+				   idx_find(&by_entry, out, entry_key, f.entry + 1, any, NULL) >= 0;
 			if (!dup) {
 				*(DiFunc *)di_push(m, (void **)&out->v, &out->n, &cap, sizeof(f)) = f;
-				ndwarf = out->n;
+				idx_add(&by_die, out, die_key, out->n - 1);
+				idx_add(&by_entry, out, entry_key, out->n - 1);
 			}
 		}
 	}
+	free(by_entry.slot);
+	free(by_die.slot);
 	if (out->n > 1)
 		qsort(out->v, (size_t)out->n, sizeof(*out->v), cmp_func);
 	return out->n;

@@ -38,6 +38,18 @@ DerivedProbe *derived_new(Sema *S, const ProbeFamily *f, int kind, const MatchRe
 	return dp;
 }
 
+DerivedProbe *derived_clone(const DerivedProbe *proto)
+{
+	DerivedProbe *dp = ANEW(&g_arena, DerivedProbe);
+	*dp = *proto;
+	ProbePoint *pt = ANEW(&g_arena, ProbePoint);
+	*pt = *proto->point;
+	pt->comps = ANEWN(&g_arena, PPComponent, pt->ncomps ? pt->ncomps : 1);
+	memcpy(pt->comps, proto->point->comps, sizeof(PPComponent) * (size_t)pt->ncomps);
+	dp->point = pt;
+	return dp;
+}
+
 static Stmt *block_of(Loc loc, Stmt **v, int n)
 {
 	Stmt *b = stmt_new(S_BLOCK, loc);
@@ -89,19 +101,9 @@ static Expr *and_cond(Expr *a, Expr *b)
 	return e;
 }
 
-static int build_family(Sema *S, Origin *o, const MatchResult *m, const ProbePoint *pp,
-			const AliasStep *chain, Expr *cond, bool quiet)
+static void finish_derived(Origin *o, DerivedProbe *dp, const ProbePoint *pp,
+			   const AliasStep *chain, Expr *cond)
 {
-	MatchNode *n = m->node;
-	DerivedProbe *dp = derived_new(S, n->family, n->kind, m);
-	if (quiet)
-		S->quiet++;
-	int failed_before = S->failed, errors_before = S->errors;
-	int rc = n->family->build(S, dp);
-	if (quiet)
-		S->quiet--;
-	if (rc < 0 || S->failed != failed_before || S->errors != errors_before)
-		return -1;
 	dp->origin = o->probe;
 	dp->written = o->written;
 	if (pp) {
@@ -113,7 +115,34 @@ static int build_family(Sema *S, Origin *o, const MatchResult *m, const ProbePoi
 	dp->cond = clone_expr(cond);
 	dp->body = assemble_body(o, chain);
 	vec_push(o->out, dp);
-	return 1;
+}
+
+static int build_family(Sema *S, Origin *o, const MatchResult *m, const ProbePoint *pp,
+			const AliasStep *chain, Expr *cond, bool quiet)
+{
+	MatchNode *n = m->node;
+	DerivedProbe *dp = derived_new(S, n->family, n->kind, m);
+	if (quiet)
+		S->quiet++;
+	int failed_before = S->failed, errors_before = S->errors;
+	PtrVec many = { 0 };
+	int rc = n->family->expand ? n->family->expand(S, dp, &many) : n->family->build(S, dp);
+	if (quiet)
+		S->quiet--;
+	if (rc < 0 || S->failed != failed_before || S->errors != errors_before) {
+		free(many.v);
+		return -1;
+	}
+	if (!n->family->expand) {
+		finish_derived(o, dp, pp, chain, cond);
+		return 1;
+	}
+	/* One match, many probes (a function inlined in several places, a
+	 * wildcard over a program's functions). */
+	for (int i = 0; i < many.n; i++)
+		finish_derived(o, many.v[i], pp, chain, cond);
+	free(many.v);
+	return many.n;
 }
 
 static bool in_chain(const AliasStep *chain, const Probe *alias)
@@ -195,16 +224,20 @@ static int derive_point(Sema *S, Origin *o, const ProbePoint *pp, const AliasSte
 			   point_text(pp));
 		return -1;
 	}
-	int total = 0, failures = 0;
+	int total = 0, failures = 0, wild_failures = 0;
 	for (int i = 0; i < matches.n; i++) {
 		MatchResult *m = matches.v[i];
 		MatchNode *n = m->node;
 		if (n->family && m->matched == m->ncomps) {
-			int r = build_family(S, o, m, pp, chain, cond, quiet);
-			if (r < 0)
+			/* What a wildcard expanded to may not exist here (the PLT
+			 * of a static program): silent, as long as one works. */
+			int r = build_family(S, o, m, pp, chain, cond, quiet || m->wild);
+			if (r < 0) {
 				failures++;
-			else
+				wild_failures += !quiet && m->wild;
+			} else {
 				total += r;
+			}
 		}
 		for (int k = 0; k < n->aliases.n; k++) {
 			int r = expand_alias(S, o, n->aliases.v[k], m, chain, cond, quiet, depth);
@@ -217,8 +250,12 @@ static int derive_point(Sema *S, Origin *o, const ProbePoint *pp, const AliasSte
 	free(matches.v);
 	/* A wildcard may match some points that fail: that is fine as long
 	 * as one resolves (SystemTap's rule); a literal point must work. */
-	if (failures && total == 0)
+	if (failures && total == 0) {
+		if (wild_failures == failures)
+			sema_error(S, pp->comps[0].loc, "while resolving probe point %s: no match",
+				   point_text(pp));
 		return -1;
+	}
 	return total;
 }
 

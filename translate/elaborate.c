@@ -28,6 +28,7 @@ Sema *pass2_begin(Session *s)
 	family_begin_end_register(S->root);
 	family_timer_register(S->root);
 	family_process_register(S->root);
+	family_dwarf_register(S->root);
 	S->listing = s->list_pattern != NULL;
 	resolve_init(S);
 	return S;
@@ -71,6 +72,7 @@ static void build_program(Sema *S)
 	for (int i = 0; i < S->files.n; i++)
 		vec_push(&v, S->files.v[i]);
 	p->files = (StapFile **)vec_finish(&v, &p->nfiles);
+	p->accesses = (DwarfAccess **)vec_finish(&S->dwarf_accesses, &p->naccesses);
 	S->s->program = p;
 }
 
@@ -92,6 +94,7 @@ int pass2_elaborate(Session *s)
 
 	optimize(S);
 	types_infer(S);
+	dwarf_finish(S);
 	if (!S->errors)
 		add_global_display(S);
 	privilege_check(S);

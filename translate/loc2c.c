@@ -250,6 +250,7 @@ int l2c_access(L2cScope *s, const Expr *e, const L2cType *base_type, const char 
 	int rc = 0, result = -1;
 	memset(out, 0, sizeof(*out));
 	memset(&v, 0, sizeof(v));
+	out->failed_comp = -1;
 	*err = NULL;
 	char *what = expr_text(e);
 	bool pretty = e->flags & (EXPR_PRETTY | EXPR_PRETTY_DEEP);
@@ -286,8 +287,11 @@ int l2c_access(L2cScope *s, const Expr *e, const L2cType *base_type, const char 
 		rc = l2c_gen_error(&g, "not a target expression");
 		break;
 	}
-	for (uint32_t i = 0; !rc && i < e->n; i++)
+	for (uint32_t i = 0; !rc && i < e->n; i++) {
 		rc = l2c_component(&g, &v, &e->comps[i], what);
+		if (rc)
+			out->failed_comp = (int)i;
+	}
 	if (rc)
 		goto done;
 	if (pretty) {

@@ -69,6 +69,8 @@ typedef struct L2cAccess {
 	bool uses_bias;		/* reads f->bias */
 	const char *module;	/* another object whose bias it needs (f->module_bias),
 				   NULL when none */
+	int failed_comp;	/* after an error: the component (->member, [i]) it
+				   is about, or -1 for the expression as a whole */
 } L2cAccess;
 
 /* The access for one target expression: E_TARGET ($x, $x->a[i], &$x,
@@ -83,6 +85,9 @@ void l2c_access_free(L2cAccess *a);
 
 /* "struct point *", as -L names types. */
 const char *l2c_type_name(const L2cType *t);
+/* The same type: one DIE of one module, or types of one module with the
+ * same name (a compiler may describe one pointer type twice). */
+bool l2c_type_same(const L2cType *a, const L2cType *b);
 
 /* The access for argument n (1-based) of an SDT marker: a number of the
  * marker's size and signedness.  -1 when n is out of range. */

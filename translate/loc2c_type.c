@@ -395,3 +395,13 @@ const char *l2c_type_name(const L2cType *t)
 {
 	return t->name;
 }
+
+bool l2c_type_same(const L2cType *a, const L2cType *b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b || a->m != b->m)
+		return false;
+	/* The compiler may describe one pointer type with several DIEs. */
+	return (a->die == b->die && a->ptr == b->ptr) || !strcmp(a->name, b->name);
+}

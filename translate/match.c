@@ -7,9 +7,9 @@
  * component at a time; '*' in a functor globs over a node's children, '**'
  * over any number (one or more) of levels.  A node where an alias ends also
  * accepts more components: they are the alias's suffix, appended to each
- * point the alias expands to.  DWARF families (.function, .statement, .mark,
- * .plt, .library) will plug in here as patterns whose children are
- * enumerated from debug information. */
+ * point the alias expands to.  The DWARF family registers plain patterns
+ * (process(string).function(string).return ...): what a string names is
+ * decided by its expand hook (probe_dwarf.c), not here. */
 #include "translate/sema.h"
 #include "parse/arena.h"
 #include "parse/intern.h"
@@ -147,13 +147,14 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void emit(Walk *w, MatchNode *n, int depth, int rest_from)
+static void emit(Walk *w, MatchNode *n, int depth, int rest_from, bool wild)
 {
 	int nrest = rest_from >= 0 ? w->pp->ncomps - rest_from : 0;
 	MatchResult *r = ANEW(&g_arena, MatchResult);
 	r->node = n;
 	r->ncomps = depth + nrest;
 	r->matched = depth;
+	r->wild = wild;
 	r->comps = ANEWN(&g_arena, PPComponent, r->ncomps ? r->ncomps : 1);
 	memcpy(r->comps, w->buf, sizeof(PPComponent) * (size_t)depth);
 	for (int i = 0; i < nrest; i++)
@@ -216,7 +217,7 @@ static void walk(Walk *w, MatchNode *n, int i, int depth, bool wild)
 	const ProbePoint *pp = w->pp;
 	if (i == pp->ncomps) {
 		if (n->family || n->aliases.n) {
-			emit(w, n, depth, -1);
+			emit(w, n, depth, -1, wild);
 			return;
 		}
 		StrBuf b = { 0 };
@@ -263,7 +264,7 @@ static void walk(Walk *w, MatchNode *n, int i, int depth, bool wild)
 		return;
 	}
 	if (n->aliases.n && depth > 0) {
-		emit(w, n, depth, i);
+		emit(w, n, depth, i, wild);
 		return;
 	}
 	if (n->family) {

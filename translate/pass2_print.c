@@ -48,6 +48,11 @@ static void point_list(StrBuf *b, ProbePoint *const *v, int n, const char *sep)
 
 static void probe_header(StrBuf *b, const DerivedProbe *dp)
 {
+	if (dp->family->p2_header) {
+		dp->family->p2_header(dp, b);
+		sb_putc(b, '\n');
+		return;
+	}
 	ProbePoint shown = *dp->point;
 	shown.optional = dp->optional;
 	shown.sufficient = dp->sufficient;
@@ -78,10 +83,30 @@ static int cmp_func(const void *x, const void *y)
 	return func_info(a)->order - func_info(b)->order;
 }
 
+/* The C functions that read target variables, after the script's: they
+ * play the part of SystemTap's _dwarf_tvar_get functions.  With -v, the
+ * generated C follows as an embedded-C body. */
+static void accesses(StrBuf *b, const Program *p, bool verbose)
+{
+	for (int i = 0; i < p->naccesses; i++) {
+		const DwarfAccess *a = p->accesses[i];
+		sb_printf(b, "%s:%s (", a->fn, type_name(a->var.type));
+		int k = 0;
+		if (a->base)
+			sb_printf(b, "%sbase:long", k++ ? ", " : "");
+		for (int x = 0; x < a->nindex; x++)
+			sb_printf(b, "%si%d:long", k++ ? ", " : "", x);
+		sb_puts(b, ")\n");
+		if (verbose)
+			sb_printf(b, "%%{\n%s%%}\n", a->code);
+	}
+}
+
 void pass2_print(const Session *s, const Program *p)
 {
 	StrBuf b = { 0 };
 	bool verbose = s->verbose[0] > 0 || s->verbose[1] > 0;
+	bool very_verbose = s->verbose[0] > 1 || s->verbose[1] > 1;
 	if (p->nembeds) {
 		sb_puts(&b, "# global embedded code\n");
 		for (int i = 0; i < p->nembeds; i++)
@@ -100,7 +125,7 @@ void pass2_print(const Session *s, const Program *p)
 			sb_putc(&b, '\n');
 		}
 	}
-	if (p->nfuncs) {
+	if (p->nfuncs || p->naccesses) {
 		FuncDecl **f = malloc(sizeof(*f) * (size_t)p->nfuncs);
 		memcpy(f, p->funcs, sizeof(*f) * (size_t)p->nfuncs);
 		qsort(f, (size_t)p->nfuncs, sizeof(*f), cmp_func);
@@ -124,11 +149,14 @@ void pass2_print(const Session *s, const Program *p)
 			}
 		}
 		free(f);
+		accesses(&b, p, verbose);
 	}
 	sb_puts(&b, "# probes\n");
 	for (int i = 0; i < p->nprobes; i++) {
 		const DerivedProbe *dp = p->probes[i];
 		probe_header(&b, dp);
+		if (very_verbose && dp->family->p2_details)
+			dp->family->p2_details(dp, &b);
 		locals_block(&b, dp->locals, dp->nlocals);
 		if (verbose) {
 			unparse_stmt(&b, dp->body, 0);

@@ -41,32 +41,41 @@ static bool search_path(const char *name, char *out, size_t size)
 	return false;
 }
 
-static int resolve_path(Sema *S, DerivedProbe *dp, PPComponent *c, ProcessData *d)
+const char *process_find_executable(Sema *S, const ProbePoint *pp, const PPComponent *c,
+				    const char *name)
 {
 	char found[PATH_MAX], real[PATH_MAX];
-	const char *where = point_text(dp->point);
-	const char *name = c->str;
+	const char *where = point_text(pp);
+	const char *path = name;
 	if (!strchr(name, '/')) {
 		if (!search_path(name, found, sizeof(found))) {
 			sema_error(S, c->loc, "while resolving probe point %s: cannot find "
 				   "executable '%s' (not in $PATH)", where, name);
-			return -1;
+			return NULL;
 		}
-		name = found;
+		path = found;
 	}
-	if (!realpath(name, real)) {
+	if (!realpath(path, real)) {
 		sema_error(S, c->loc, "while resolving probe point %s: cannot find executable "
-			   "'%s': %s", where, c->str, strerror(errno));
-		return -1;
+			   "'%s': %s", where, name, strerror(errno));
+		return NULL;
 	}
 	struct stat st;
 	if (stat(real, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
 		sema_error(S, c->loc, "while resolving probe point %s: '%s' is not an "
 			   "executable file", where, real);
-		return -1;
+		return NULL;
 	}
+	return arena_strndup(&g_arena, real, strlen(real));
+}
+
+static int resolve_path(Sema *S, DerivedProbe *dp, PPComponent *c, ProcessData *d)
+{
+	const char *real = process_find_executable(S, dp->point, c, c->str);
+	if (!real)
+		return -1;
 	d->target = PROC_PATH;
-	d->path = arena_strndup(&g_arena, real, strlen(real));
+	d->path = real;
 	c->str = d->path;
 	c->slen = (uint32_t)strlen(real);
 	return 0;

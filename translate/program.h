@@ -28,6 +28,8 @@ typedef enum CtxAccess {
 	CTX_SYSCALL_ARG,	/* argument `index` (1..6) of the syscall */
 	CTX_SYSCALL_RETURN,	/* the syscall's return value */
 	CTX_SYSCALL_PARMS,	/* "arg1=0x... arg2=0x..." for $$parms */
+	CTX_DWARF,		/* read through debug information: the CtxVar is
+				   the head of a DwarfAccess (below) */
 } CtxAccess;
 
 typedef struct CtxVar {
@@ -79,6 +81,21 @@ struct ProbeFamily {
 	void (*list_vars)(const DerivedProbe *dp, StrBuf *out);
 	/* --privilege=stapusr: NULL when allowed, else why not (a message). */
 	const char *(*unprivileged_denied)(const DerivedProbe *dp);
+	/* Optional, for families where one matched point names any number of
+	 * concrete probes (the DWARF ones): called instead of build with the
+	 * matched point in proto; appends one DerivedProbe (from
+	 * derived_clone) per concrete probe to out.  Returns how many, or -1
+	 * after reporting an error at the point (no match included). */
+	int (*expand)(struct Sema *S, DerivedProbe *proto, PtrVec *out);
+	/* Optional: prints the concrete point as -l and -p2 show it (NULL:
+	 * unparse_probe_point), without '?', '!' or a condition. */
+	void (*print_point)(const DerivedProbe *dp, StrBuf *out);
+	/* Optional: the probe's line in -p2 (without the newline), instead of
+	 * the point and its alias chain: "POINT / * pc=.dynamic+0x1198 * /
+	 * / * <- POINT * /" for the DWARF family. */
+	void (*p2_header)(const DerivedProbe *dp, StrBuf *out);
+	/* Optional: -p2 -vv's line of the family data, "  # dwarf: ...". */
+	void (*p2_details)(const DerivedProbe *dp, StrBuf *out);
 
 	/* Pass 3 fills these in (NULL until then): emit the family's
 	 * declarations once, its registration at module start, and its
@@ -115,6 +132,112 @@ typedef struct ProcessData {
 	int64_t pid;		/* PROC_PID */
 } ProcessData;
 
+/* ---- the DWARF families (translate/probe_dwarf*.c, doc/elaboration.md) ----
+ *
+ * process(...).function/.statement/.mark/.plt[.library(...)]: one
+ * DerivedProbe per concrete address.  Addresses are link-time addresses of
+ * `object` (what readelf and gdb show on the file); at run time the
+ * object's load bias is added when `shared` is set (ET_DYN: a PIE program
+ * or a shared library): bias = where the object's first PT_LOAD segment is
+ * mapped - `load_base`.  uprobes register (inode of `object`, `offset`). */
+typedef enum DwarfProbeKind {
+	DWP_FUNCTION,		/* .function: after the prologue (or an inlined
+				   instance's entry) */
+	DWP_FUNCTION_RETURN,	/* .function(...).return: a return probe armed
+				   at the function's first instruction */
+	DWP_STATEMENT,		/* .statement: the address of a line or ADDR */
+	DWP_MARK,		/* .mark: an SDT marker's address */
+	DWP_PLT,		/* .plt: the PLT slot */
+	DWP_PLT_RETURN,		/* .plt(...).return: return probe armed at the slot */
+	DWP_ENTRY,		/* synthetic: evaluates a return probe's @entry
+				   values at the function's entry (see saves) */
+} DwarfProbeKind;
+
+/* One @entry(expr) of a return probe: an E_ENTRY node's e->sema.  `expr`
+ * (the node's left operand) is resolved against the function's entry:
+ * its target variables read the entry's registers.  Its type is the
+ * node's e->type once types are inferred. */
+typedef struct DwarfEntrySave {
+	Expr *expr;
+	int slot;		/* index in the return probe's saves */
+	DerivedProbe *ret;	/* the return probe reading it */
+} DwarfEntrySave;
+
+typedef struct DwarfProbeData {
+	DwarfProbeKind kind;
+	/* Which processes: those running `process` (a real path); when pid is
+	 * not 0 (process(PID), -x PID) only that one.  A library probe fires
+	 * in processes of `process` that map `object`. */
+	const char *process;
+	int64_t pid;
+	bool from_target;	/* process.function(...) named by -c or -x */
+	/* Where: the ELF file holding the probe (the program itself, or a
+	 * library for .library(...) probes and process("LIB.so") points). */
+	const char *object;
+	bool in_library;	/* object is a library of process */
+	bool shared;		/* ET_DYN: add the load bias at run time */
+	uint64_t load_base;	/* link-time address of the first PT_LOAD segment,
+				   page aligned down */
+	uint64_t addr;		/* link-time address of the probe */
+	uint64_t offset;	/* addr's offset in the file */
+	/* What: the function holding the probe (function, statement, return
+	 * and entry probes; a marker's when the object has DWARF), NULL for
+	 * PLT probes and markers outside any known function. */
+	const char *function;
+	const char *decl_file;	/* NULL without DWARF */
+	int decl_line;
+	bool inlined;		/* an inlined instance */
+	bool has_dwarf;		/* $variables can be read */
+	/* .mark: provider and name; .plt: the symbol name in `name`. */
+	const char *provider, *name;
+	uint64_t semaphore;	/* link-time address of the marker's semaphore, 0
+				   none: the runtime increments it while armed */
+	uint64_t semaphore_offset;	/* its file offset (uprobe reference counter) */
+	int nargs;		/* marker arguments; their accesses are $argN's */
+	const char *const *arg_specs;	/* as written in the note: "-4@%edi" */
+	/* Return probes (DWP_FUNCTION_RETURN, DWP_PLT_RETURN) with @entry
+	 * values: the synthetic DWP_ENTRY probe that saves them (placed just
+	 * before the return probe in Program.probes) and the saves in slot
+	 * order.  The entry probe's data shares `saves`; its addr/offset are
+	 * where the values are read (after the prologue, as .call probes
+	 * go), and `ret` is the return probe. */
+	DerivedProbe *entry;
+	DerivedProbe *ret;
+	DwarfEntrySave **saves;
+	int nsaves;
+} DwarfProbeData;
+
+/* A target expression resolved through debug information: e->sema of an
+ * E_TARGET ($x, $x->a[i], &$x, $x$, $$parms, $return, $argN of a marker),
+ * E_ATVAR, E_CAST or E_AUTOCAST node, whose e->type is var.type.  Pass 3
+ * pastes `code` (a static C function named `fn`) into the module once and
+ * calls it where the node is:
+ *
+ *   int fn(struct l2c_frame *f, [int64_t base,] [int64_t i0, ...,] int64_t *out);
+ *   int fn(struct l2c_frame *f, [int64_t base,] [int64_t i0, ...,] char *out);  (string)
+ *
+ * base is the value of `base` (E_CAST's pointer, E_AUTOCAST's left side),
+ * i0... the values of `index` in order; all are evaluated first, left to
+ * right.  0: the value is in *out; -1: f->err says why (report it as a
+ * run-time error at the node and abort the handler).  The frame holds the
+ * probed task's registers at the probe, `bias` the load bias of the
+ * probe's object (when uses_bias) and, when `module` is set, a way to
+ * find that other object's bias (runtime/loc2c.h).  doc/debuginfo.md. */
+typedef struct DwarfAccess {
+	CtxVar var;		/* name: the expression as written; access CTX_DWARF */
+	const char *fn;		/* unique in the program */
+	const char *code;
+	Expr *base;		/* takes a base argument when not NULL */
+	Expr **index;
+	int nindex;
+	bool uses_bias;
+	const char *module;	/* another object whose bias the code asks for */
+	const char *object;	/* whose bias f->bias is (the probe's object),
+				   NULL outside DWARF probes (then it is unused) */
+	const void *dwtype;	/* translate/loc2c.h L2cType of the value, for
+				   autocast; NULL when untyped */
+} DwarfAccess;
+
 /* Counts and lists of the elaborated program. */
 typedef struct Program {
 	DerivedProbe **probes;	/* in order: user probes, then library probes
@@ -128,6 +251,9 @@ typedef struct Program {
 	int nembeds;
 	StapFile **files;	/* user files, then library files pulled in */
 	int nfiles;
+	DwarfAccess **accesses;	/* every DWARF access kept code uses, once each,
+				   in first-use order: pass 3 emits their code */
+	int naccesses;
 } Program;
 
 /* Overloads of one function (same name and arity), in call order: lowest

@@ -38,6 +38,8 @@ typedef struct MatchResult {
 	int ncomps;
 	int matched;		/* comps[0..matched) led to node; the rest is an
 				   alias suffix */
+	bool wild;		/* a wildcard led here: failing to build is no
+				   error while another expansion works */
 } MatchResult;
 
 MatchNode *match_root(void);
@@ -116,12 +118,43 @@ typedef struct Sema {
 	int errors;		/* shown errors */
 	int type_order;
 	bool listing;		/* -l/-L: derivation only */
+	PtrVec dwarf_accesses;	/* DwarfAccess* kept code uses (dwarf_finish) */
 } Sema;
 
-extern const ProbeFamily family_begin_end, family_timer, family_process;
+extern const ProbeFamily family_begin_end, family_timer, family_process, family_dwarf;
 void family_begin_end_register(MatchNode *root);
 void family_timer_register(MatchNode *root);
 void family_process_register(MatchNode *root);
+void family_dwarf_register(MatchNode *root);
+/* process("name"): the executable a name means, as the process probes
+ * resolve it ($PATH for a name without '/', symlinks followed); NULL after
+ * reporting an error at c, which belongs to the point pp. */
+const char *process_find_executable(struct Sema *S, const ProbePoint *pp, const PPComponent *c,
+				    const char *name);
+
+/* ---- probe_dwarf*.c: target expressions through debug information ----
+ * targets.c hands these nodes over: E_TARGET in a DWARF probe, E_CAST,
+ * E_ATVAR and E_AUTOCAST anywhere (dp NULL in a function), E_ENTRY.
+ * at_entry: the node is inside an @entry operand (read at the entry). */
+bool dwarf_handles(const DerivedProbe *dp, const Expr *e);
+/* In a .return probe a $var is read at the entry: rewrites e into
+ * @entry(e), with SystemTap's warning; the caller then binds the E_ENTRY. */
+bool dwarf_entry_wrap(struct Sema *S, DerivedProbe *dp, Expr *e, bool at_entry);
+/* Binds a node whose operands are bound: sets e->sema (a DwarfAccess) and
+ * e->type, or rewrites e (a marker's $$name is a string); false after an
+ * error, reported at e unless quiet. */
+bool dwarf_bind(struct Sema *S, DerivedProbe *dp, Expr *e, bool at_entry, bool quiet);
+/* @entry(X): whether it may be used here (before X is bound), then its
+ * save once X is bound (e->sema: a DwarfEntrySave). */
+bool dwarf_entry_allowed(struct Sema *S, DerivedProbe *dp, Expr *e, bool at_entry);
+void dwarf_bind_entry(struct Sema *S, DerivedProbe *dp, Expr *e);
+/* @defined(X) for X dwarf_handles or an @entry: X resolves (tried on a copy). */
+bool dwarf_defined(struct Sema *S, DerivedProbe *dp, Expr *x);
+/* Types locals assigned typed values ("x = $p"), for autocast ("x->next"). */
+void dwarf_locals_pass(struct Sema *S, DerivedProbe *dp, Stmt *body);
+/* After types: @entry saves and their entry probes, the accesses kept code
+ * uses (S->dwarf_accesses), scopes freed. */
+void dwarf_finish(struct Sema *S);
 
 /* ---- diagnostics (sema_util.c) ---- */
 __attribute__((format(printf, 3, 4)))
@@ -153,6 +186,9 @@ int derive_probe(Sema *S, Probe *p, StapFile *file);
 /* -l / -L: derives one pattern quietly; fills out with DerivedProbe*. */
 int derive_for_listing(Sema *S, ProbePoint *pp, PtrVec *out);
 DerivedProbe *derived_new(Sema *S, const ProbeFamily *f, int kind, const MatchResult *m);
+/* A copy of proto with its own copy of the point's components, for a
+ * family's expand hook. */
+DerivedProbe *derived_clone(const DerivedProbe *proto);
 
 /* ---- resolve.c ---- */
 void resolve_init(Sema *S);

@@ -5,7 +5,10 @@
  * are dropped, so `@defined($a) ? $a : $b` (@choose_defined) only resolves
  * the operand that exists.  Then '&' applied to a ternary is pushed into
  * its branches, and every remaining $name must resolve: e->sema points at
- * the family's CtxVar and e->type is its type. */
+ * the family's CtxVar and e->type is its type.  Target expressions that
+ * debug information answers ($name in DWARF probes, @cast, @var, autocast,
+ * @entry) are handed to probe_dwarf_vars.c; its @defined is whether a
+ * copy resolves. */
 #include "translate/sema.h"
 #include "parse/arena.h"
 #include <string.h>
@@ -13,6 +16,7 @@
 typedef struct Ctx {
 	Sema *S;
 	DerivedProbe *dp;	/* NULL in a function */
+	bool at_entry;		/* inside an @entry operand */
 } Ctx;
 
 static bool is_target(const Expr *e)
@@ -32,8 +36,12 @@ static void make_number(Expr *e, int64_t v)
 
 static int64_t defined_value(Ctx *c, Expr *x)
 {
+	/* Debug information decides: the expression resolves, components
+	 * and all, or it does not. */
+	if (x->kind == E_ENTRY || dwarf_handles(c->dp, x))
+		return dwarf_defined(c->S, c->dp, x);
 	if (x->kind != E_TARGET)
-		return 0;	/* @cast, @var: no debug information read yet */
+		return 0;
 	if (!c->dp || !c->dp->family->target || x->n)
 		return 0;
 	return c->dp->family->target(c->S, c->dp, x, true) != NULL;
@@ -193,7 +201,7 @@ static void bind_children(Ctx *c, Expr *e)
 			if (e->args[i])
 				bind_expr(c, e->args[i]);
 		break;
-	case E_CAST: case E_AUTOCAST: case E_ATVAR:
+	case E_TARGET: case E_CAST: case E_AUTOCAST: case E_ATVAR:
 		for (uint32_t i = 0; i < e->n; i++)
 			if (e->comps[i].expr)
 				bind_expr(c, e->comps[i].expr);
@@ -226,17 +234,26 @@ static void bind_target(Ctx *c, Expr *e)
 static void bind_expr(Ctx *c, Expr *e)
 {
 	switch ((ExprKind)e->kind) {
-	case E_TARGET:
-		bind_target(c, e);
-		return;
-	case E_CAST: case E_ATVAR: case E_AUTOCAST:
-		sema_error(c->S, e->loc, "%s needs DWARF debug information, which this version "
-			   "of stap does not read yet", e->kind == E_CAST ? "@cast" :
-			   e->kind == E_ATVAR ? "@var" : "'->' on a value");
+	case E_TARGET: case E_CAST: case E_ATVAR: case E_AUTOCAST:
+		if (!dwarf_handles(c->dp, e)) {
+			bind_target(c, e);
+			return;
+		}
+		/* A .return probe reads $x at the entry: it is @entry($x). */
+		if (dwarf_entry_wrap(c->S, c->dp, e, c->at_entry)) {
+			bind_expr(c, e);
+			return;
+		}
+		bind_children(c, e);
+		dwarf_bind(c->S, c->dp, e, c->at_entry, false);
 		return;
 	case E_ENTRY:
-		sema_error(c->S, e->loc, "@entry is only valid in the .return probes of DWARF "
-			   "functions, which this version of stap does not support yet");
+		if (!dwarf_entry_allowed(c->S, c->dp, e, c->at_entry))
+			return;
+		c->at_entry = true;
+		bind_expr(c, e->left);
+		c->at_entry = false;
+		dwarf_bind_entry(c->S, c->dp, e);
 		return;
 	case E_PERF:
 		sema_error(c->S, e->loc, "@perf is not supported: no perf probes");
@@ -277,7 +294,8 @@ static void bind_stmt(Ctx *c, Stmt *s)
 
 void targets_probe(Sema *S, DerivedProbe *dp)
 {
-	Ctx c = { S, dp };
+	Ctx c = { S, dp, false };
+	dwarf_locals_pass(S, dp, dp->body);
 	if (dp->cond) {
 		fold_expr(&c, dp->cond);
 		bind_expr(&c, dp->cond);
@@ -288,7 +306,8 @@ void targets_probe(Sema *S, DerivedProbe *dp)
 
 void targets_function(Sema *S, FuncDecl *f)
 {
-	Ctx c = { S, NULL };
+	Ctx c = { S, NULL, false };
+	dwarf_locals_pass(S, NULL, f->body);
 	fold_stmt(&c, f->body);
 	bind_stmt(&c, f->body);
 }

@@ -447,8 +447,17 @@ static int tx(TCtx *c, Expr *e, int want)
 			sema_error(c->S, e->loc, "a histogram can only be printed, indexed or "
 				   "iterated with foreach");
 		return TY_UNKNOWN;
-	case E_TARGET:
+	case E_TARGET: case E_CAST: case E_ATVAR: case E_AUTOCAST:
+		/* A base pointer (@cast, autocast) and [expr] indexes are numbers. */
+		if (e->left)
+			tx(c, e->left, TY_LONG);
+		for (uint32_t i = 0; i < e->n; i++)
+			if (e->comps[i].expr)
+				tx(c, e->comps[i].expr, TY_LONG);
 		return expect(c, e, e->type, w);
+	case E_ENTRY:
+		/* @entry(x) has x's type: the value saved at the entry. */
+		return expect(c, e, tx(c, e->left, w), w);
 	default:
 		/* Errors were reported when the node was bound. */
 		return e->type;

@@ -196,9 +196,13 @@ static void _ut_bp_died(struct task_struct *t)
 	}
 	if (!p)
 		return;
-	for (u = t->proc ? t->proc->threads : NULL; u; u = u->proc_next)
-		if (u != t && !u->dead)
+	for (u = t->proc ? t->proc->threads : NULL; u; u = u->proc_next) {
+		if (u != t && !u->dead) {
+			/* A waiter may have been waiting for this one to stop. */
+			_ut_bp_try_next(p);
 			return;
+		}
+	}
 	_ut_bp_proc_free(p);
 }
 

@@ -257,8 +257,12 @@ static bool _ut_bp_resume(struct task_struct *t, int *req, int *sig)
 		return false;
 	}
 	if (bt && bt->state == UT_BPT_WANT_STEP) {
-		if (p->stepper || p->waiters != bt)
-			return true;	/* its turn comes */
+		if (p->stepper || p->waiters != bt) {
+			/* Its turn comes; its stop may be the last the first
+			 * waiter was waiting for. */
+			_ut_bp_try_next(p);
+			return true;
+		}
 		if (!_ut_bp_others_stopped(t)) {
 			_ut_bp_freeze_others(t);
 			return true;

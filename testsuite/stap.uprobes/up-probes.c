@@ -178,7 +178,8 @@ static int up_build_table(const char *exe, const char *mode, const char *target,
 		n = up_add_fn(n, &p_mul, up_lib, "up_lib_mul", false);
 		n = up_add_fn(n, &p_mul_ret, up_lib, "up_lib_mul", true);
 	} else if (!strcmp(mode, "sdt")) {
-		DiModule *m = di_get(up_exe, NULL);
+		char *err = NULL;
+		DiModule *m = di_get(up_exe, &err);
 		DiMarks ms;
 
 		if (!m || di_marks(m, "up_test", "tick", &ms) < 0 || ms.n != 1)

@@ -8,6 +8,7 @@
 #define RUNTIME_UPROBES_C
 
 #include "uprobes.h"
+#include "unwind.h"
 #include "context.h"
 #include "task_info.c"
 
@@ -25,6 +26,9 @@ static struct {
 	struct stp_uprobe_hit *hit;
 	stp_atomic_t hits, inserted, removed, ret_missed, ret_dropped, sem_incs, failures;
 	stp_atomic_t warned;
+#ifdef __KERNEL__
+	char (*pathbuf)[PATH_MAX];	/* per CPU, for d_path */
+#endif
 } stp_ups;
 
 /* Whether task's process is the target or one of its descendants (the
@@ -72,6 +76,9 @@ static bool _stp_uprobe_valid(const struct stp_uprobe *u)
 	return u->probe && u->path && u->path[0] == '/' && u->pid >= 0;
 }
 
+static bool _stp_uprobe_ret_info(const struct stp_context *c, unsigned long *from,
+				 unsigned long *to);
+
 /* The platform's half. */
 static int _stp_uprobes_platform_start(void);
 static void _stp_uprobes_platform_stop(void);
@@ -97,6 +104,8 @@ STP_API int stp_uprobes_start(const struct stp_uprobe *probes, unsigned int n)
 		return -ENOMEM;
 	stp_ups.probes = probes;
 	stp_ups.n = n;
+	stp_unwind_ret_fixup = stp_uprobe_real_return;
+	stp_unwind_ret_info = _stp_uprobe_ret_info;
 	rc = _stp_uprobes_platform_start();
 	if (rc) {
 		stp_free(stp_ups.hit);
@@ -155,6 +164,18 @@ STP_API unsigned long stp_uprobe_ret_addr(const struct stp_context *c)
 	const struct stp_uprobe_hit *h = _stp_uprobe_hit(c);
 
 	return h ? h->ret_to : 0;
+}
+
+static bool _stp_uprobe_ret_info(const struct stp_context *c, unsigned long *from,
+				 unsigned long *to)
+{
+	const struct stp_uprobe_hit *h = _stp_uprobe_hit(c);
+
+	if (!h || !h->ret_to)
+		return false;
+	*from = h->addr;
+	*to = h->ret_to;
+	return true;
 }
 
 STP_API const struct stp_uprobe *stp_uprobe_current(const struct stp_context *c)

@@ -26,11 +26,11 @@
 #define MAXERRORS 1000
 #include "runtime.h"
 #include "uprobes.c"
-#include "usym.c"
 #include "unwind.c"
 #include "loc2c.h"
 #include "user/tracer.h"
 #include "translate/debuginfo.h"
+#include "translate/unwind_data.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -45,6 +45,9 @@
 #define STP_LOCALS_SIZE 64
 
 #include UP_ACC
+/* The symbols and CFI pass 3 embeds: up-target's and libc's (as -d would
+ * bring it), made by up-udata. */
+#include UP_UDATA
 
 static void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void fatal(const char *fmt, ...)
@@ -215,6 +218,7 @@ int main(int argc, char **argv)
 	}
 	n = up_build_table(cmd[0], mode, target, up_target);
 
+	stp_usym_init(up_umodules, sizeof(up_umodules) / sizeof(up_umodules[0]));
 	rc = stp_runtime_init();
 	if (rc)
 		fatal("runtime init: %s", strerror(-rc));

@@ -118,6 +118,7 @@ static void h_jumper_ret(struct stp_context *c)
 
 static void up_print_backtraces(struct stp_context *c);
 static void h_bt(struct stp_context *c);
+static void h_bt_ret(struct stp_context *c);
 
 #define UP_PROBE(name, fn, pp) \
 	static const struct stp_probe name = { pp, fn, STP_SESSION_RUNNING, 0, NULL, 0, NULL }
@@ -131,6 +132,7 @@ UP_PROBE(p_mark, h_mark, "process.mark(\"tick\")");
 UP_PROBE(p_deep_ret, h_deep_ret, "process.function(\"up_deep\").return");
 UP_PROBE(p_jumper_ret, h_jumper_ret, "process.function(\"up_jumper\").return");
 UP_PROBE(p_bt, h_bt, "process.function(\"up_bt_leaf\")");
+UP_PROBE(p_bt_ret, h_bt_ret, "process.function(\"up_bt_c\").return");
 
 static struct stp_uprobe up_table[16];
 static char up_exe[PATH_MAX], up_lib[PATH_MAX];
@@ -193,6 +195,7 @@ static int up_build_table(const char *exe, const char *mode, const char *target,
 		n = up_add_fn(n, &p_add_ret, up_exe, "up_add", true);
 	} else if (!strcmp(mode, "bt")) {
 		n = up_add_fn(n, &p_bt, up_exe, "up_bt_leaf", false);
+		n = up_add_fn(n, &p_bt_ret, up_exe, "up_bt_c", true);
 	} else {
 		fatal("unknown mode %s", mode);
 	}

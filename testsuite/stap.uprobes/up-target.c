@@ -156,7 +156,7 @@ static void forks(long n)
 
 static void jumps(long n)
 {
-	long i, got = 0;
+	volatile long i, got = 0;
 
 	for (i = 0; i < n; i++) {
 		if (setjmp(up_jb) == 0)

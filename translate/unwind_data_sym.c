@@ -10,7 +10,9 @@
 
 /* Which name an address keeps when several symbols share it: a global
  * over a weak over a local, then the one without leading underscores
- * (__libc_malloc and malloc: gdb says malloc). */
+ * (__libc_malloc and malloc), as libdwfl and gdb's minimal symbols name
+ * it (__libc_start_main rather than __libc_start_main_impl, the DWARF
+ * name gdb's backtrace shows). */
 static int ud_rank(const UdSym *s)
 {
 	int r = s->bind == STB_GLOBAL ? 0 : s->bind == STB_WEAK ? 2 : 4;

@@ -10,6 +10,23 @@ _Static_assert(STP_UCFI_BP_SAVED == UD_BP_SAVED && STP_UCFI_END == UD_END &&
 		       STP_UCFI_UNKNOWN == UD_UNKNOWN,
 	       "the translator's row flags are the runtime's");
 
+/* Each frame as its offset in its file's mappings, to compare with gdb's
+ * run of the same program (other addresses: ASLR). */
+static void up_print_frames(struct stp_context *c)
+{
+	unsigned long pcs[MAXBACKTRACE];
+	int i, n = stp_unwind_user(c->task, c->regs, pcs, MAXBACKTRACE);
+	struct stp_umod_hit h;
+
+	for (i = 0; i < n; i++) {
+		if (stp_umod_lookup(c->task, pcs[i], &h) == 0)
+			snprintf(c->str_tmp, MAXSTRINGLEN, "frame 0x%lx %s\n", pcs[i] - h.lo, h.path);
+		else
+			snprintf(c->str_tmp, MAXSTRINGLEN, "frame 0x%lx ?\n", pcs[i]);
+		stp_print_str(c, c->str_tmp);
+	}
+}
+
 static void up_print_backtraces(struct stp_context *c)
 {
 	char *s = c->str_tmp, bt[MAXSTRINGLEN];
@@ -37,6 +54,7 @@ static void up_print_backtraces(struct stp_context *c)
 	tap_print_ustack_1(c, bt);
 	stp_print_str(c, "print_ubacktrace\n");
 	tap_print_ubacktrace_0(c);
+	up_print_frames(c);
 	stp_print_str(c, "end\n");
 }
 

@@ -232,6 +232,8 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "serve")) {
 		for (i = 0; i < mode_arg; i++)
 			serve_one();
+		printf("while armed: ");
+		up_compare_text(up_target, cmd[0]);
 		stp_uprobes_stop();
 		up_report(mode);
 		up_compare_text(up_target, cmd[0]);

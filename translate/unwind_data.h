@@ -24,6 +24,7 @@ typedef struct UdSym {
 	uint64_t addr, size;
 	const char *name;
 	int bind;		/* STB_GLOBAL ... */
+	int index;		/* in the symbol table */
 } UdSym;
 
 typedef struct UdRow {

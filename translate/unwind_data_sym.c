@@ -9,17 +9,12 @@
 #include <string.h>
 
 /* Which name an address keeps when several symbols share it: a global
- * over a weak over a local, then the one without leading underscores
- * (__libc_malloc and malloc), as libdwfl and gdb's minimal symbols name
- * it (__libc_start_main rather than __libc_start_main_impl, the DWARF
- * name gdb's backtrace shows). */
+ * over a weak over a local, then the first in the table, as gdb's
+ * "info symbol" names it (libc.so's __libc_start_main, a static
+ * program's __libc_start_main_impl). */
 static int ud_rank(const UdSym *s)
 {
-	int r = s->bind == STB_GLOBAL ? 0 : s->bind == STB_WEAK ? 2 : 4;
-
-	if (s->name[0] == '_')
-		r++;
-	return r;
+	return s->bind == STB_GLOBAL ? 0 : s->bind == STB_WEAK ? 1 : 2;
 }
 
 static int ud_sym_cmp(const void *a, const void *b)
@@ -30,7 +25,7 @@ static int ud_sym_cmp(const void *a, const void *b)
 		return x->addr < y->addr ? -1 : 1;
 	if (ud_rank(x) != ud_rank(y))
 		return ud_rank(x) - ud_rank(y);
-	return strcmp(x->name, y->name);
+	return x->index - y->index;
 }
 
 int ud_read_syms(Dwfl_Module *m, UdData *d, char **err)
@@ -58,7 +53,7 @@ int ud_read_syms(Dwfl_Module *m, UdData *d, char **err)
 		 * the function's name is the part before. */
 		d->syms[d->nsyms++] = (UdSym){ addr - bias, sym.st_size,
 					       strndup(name, strcspn(name, "@")),
-					       GELF_ST_BIND(sym.st_info) };
+					       GELF_ST_BIND(sym.st_info), i };
 	}
 	qsort(d->syms, (size_t)d->nsyms, sizeof(*d->syms), ud_sym_cmp);
 	for (i = k = 0; i < d->nsyms; i++) {

@@ -7,7 +7,7 @@
  * which hits are ours.  Its filter answers for the process it is asked
  * about when that is the current one (a hit: a process that is no
  * target loses the breakpoint then, after one trap) and for a process(PID)
- * probe; the handler checks again (the filter is advisory). */
+ * probe; the handler checks again, since the filter is advisory. */
 #include <linux/elf.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
@@ -26,6 +26,79 @@ struct stp_kuprobe {
 };
 
 static struct stp_kuprobe *stp_kups;
+
+/* The kernel replaces a .return's return address with its trampoline
+ * and keeps the real one to itself; the unwinder needs it to go on past
+ * that frame.  So the consumer of a .return also has an entry handler
+ * that notes (task, slot, real address) here, and the return handler
+ * takes the note out.  A fixed table, no allocation in a handler; notes
+ * of frames that longjmp skipped are dropped at the task's next entry
+ * (their slots lie below its stack pointer).  When full, a frame goes
+ * unnoted and a backtrace through it ends at the trampoline. */
+#define STP_KUP_NOTES 1024
+static struct stp_kup_note {
+	struct task_struct *task;
+	unsigned long slot, orig;
+} stp_kup_notes[STP_KUP_NOTES];
+static DEFINE_SPINLOCK(stp_kup_notes_lock);
+static atomic_t stp_kup_nnotes;
+
+static unsigned int _stp_kup_hash(struct task_struct *t, unsigned long slot)
+{
+	return (unsigned int)(((unsigned long)t >> 6) ^ (slot >> 3)) % STP_KUP_NOTES;
+}
+
+static void _stp_kup_note(struct task_struct *t, unsigned long slot, unsigned long orig)
+{
+	unsigned long flags;
+	unsigned int i, h = _stp_kup_hash(t, slot);
+
+	spin_lock_irqsave(&stp_kup_notes_lock, flags);
+	for (i = 0; i < STP_KUP_NOTES; i++) {
+		struct stp_kup_note *n = &stp_kup_notes[i];
+
+		if (n->task == t && n->slot <= slot) {
+			n->task = NULL;	/* a frame gone without returning */
+			atomic_dec(&stp_kup_nnotes);
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		struct stp_kup_note *n = &stp_kup_notes[(h + i) % STP_KUP_NOTES];
+
+		if (!n->task) {
+			n->task = t;
+			n->slot = slot;
+			n->orig = orig;
+			atomic_inc(&stp_kup_nnotes);
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&stp_kup_notes_lock, flags);
+}
+
+static unsigned long _stp_kup_find(struct task_struct *t, unsigned long slot, bool take)
+{
+	unsigned long flags, orig = 0;
+	unsigned int i, h = _stp_kup_hash(t, slot);
+
+	if (!atomic_read(&stp_kup_nnotes))
+		return 0;
+	spin_lock_irqsave(&stp_kup_notes_lock, flags);
+	for (i = 0; i < 8; i++) {
+		struct stp_kup_note *n = &stp_kup_notes[(h + i) % STP_KUP_NOTES];
+
+		if (n->task == t && n->slot == slot) {
+			orig = n->orig;
+			if (take) {
+				n->task = NULL;
+				atomic_dec(&stp_kup_nnotes);
+			}
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&stp_kup_notes_lock, flags);
+	return orig;
+}
 
 static bool _stp_uprobe_in_tree(struct task_struct *task)
 {
@@ -71,9 +144,24 @@ static int _stp_kup_handler(struct uprobe_consumer *self, struct pt_regs *regs S
 {
 	struct stp_kuprobe *k = container_of(self, struct stp_kuprobe, uc);
 
+	/* Not ours: the kernel then asks the filters, which say no for this
+	 * process, and takes the breakpoint out of it. */
 	if (!_stp_uprobe_wanted(k->up, current))
-		return 0;
+		return UPROBE_HANDLER_REMOVE;
 	_stp_uprobe_run(k->up, current, regs, instruction_pointer(regs), 0);
+	return 0;
+}
+
+/* A .return's entry: the return address is at the stack pointer. */
+static int _stp_kup_ret_entry(struct uprobe_consumer *self, struct pt_regs *regs STP_UPROBE_DATA_PARAM)
+{
+	struct stp_kuprobe *k = container_of(self, struct stp_kuprobe, uc);
+	unsigned long sp = regs->sp, orig;
+
+	if (!_stp_uprobe_wanted(k->up, current))
+		return UPROBE_HANDLER_REMOVE;
+	if (!copy_from_user_nofault(&orig, (void __user *)sp, sizeof(orig)))
+		_stp_kup_note(current, sp, orig);
 	return 0;
 }
 
@@ -82,6 +170,8 @@ static int _stp_kup_ret_handler(struct uprobe_consumer *self, unsigned long func
 {
 	struct stp_kuprobe *k = container_of(self, struct stp_kuprobe, uc);
 
+	/* ret popped the slot: it is just below the stack pointer. */
+	_stp_kup_find(current, regs->sp - sizeof(long), true);
 	if (!_stp_uprobe_wanted(k->up, current))
 		return 0;
 	/* The kernel has put the real return address back in the pc. */
@@ -117,6 +207,8 @@ static void _stp_uprobes_platform_stop(void)
 	}
 	stp_free(stp_kups);
 	stp_kups = NULL;
+	memset(stp_kup_notes, 0, sizeof(stp_kup_notes));
+	atomic_set(&stp_kup_nnotes, 0);
 	stp_free(stp_ups.pathbuf);
 	stp_ups.pathbuf = NULL;
 }
@@ -145,9 +237,10 @@ static int _stp_uprobes_platform_start(void)
 		}
 		k->up = &stp_ups.probes[i];
 		k->uc.filter = _stp_kup_filter;
-		if (k->up->ret)
+		if (k->up->ret) {
+			k->uc.handler = _stp_kup_ret_entry;
 			k->uc.ret_handler = _stp_kup_ret_handler;
-		else
+		} else
 			k->uc.handler = _stp_kup_handler;
 		rc = stp_uprobe_register(&k->reg, inode, k->up->offset, k->up->sdt_sem, &k->uc);
 		if (rc) {
@@ -166,11 +259,9 @@ fail:
 	return rc;
 }
 
-/* The kernel keeps its return instances to itself; a frame returning
- * through its trampoline ends the backtrace there. */
 STP_API unsigned long stp_uprobe_real_return(struct task_struct *t, unsigned long slot)
 {
-	return 0;
+	return _stp_kup_find(t, slot, false);
 }
 
 /* The first mapping of path (file offset 0: the ELF header) in current's

@@ -1,8 +1,10 @@
-/* up-udata NAME=FILE... : what pass 3 embeds for those files
+/* up-udata NAME=FILE[=PATH]... : what pass 3 embeds for those files
  * (translate/unwind_data.h), as C on stdout, plus the table
  * stp_usym_init takes:
  *	static const struct stp_umodule *const up_umodules[] = { ... };
- * Exit status 1 when a file cannot be read (the message on stderr). */
+ * PATH is where the probed processes will see FILE when that is not
+ * where it is now (a qemu guest's /up-target).  Exit status 1 when a file
+ * cannot be read (the message on stderr). */
 #include "translate/unwind_data.h"
 
 #include <stdlib.h>
@@ -21,11 +23,24 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: up-udata NAME=FILE...\n");
 			return 2;
 		}
+		char file[4096], *as;
+		UdData d;
+
 		snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[i]), argv[i]);
-		if (ud_emit(stdout, eq + 1, name, &err) < 0) {
+		snprintf(file, sizeof(file), "%s", eq + 1);
+		as = strchr(file, '=');
+		if (as)
+			*as++ = '\0';
+		if (ud_read(file, &d, &err) < 0) {
 			fprintf(stderr, "up-udata: %s\n", err ? err : "failed");
 			return 1;
 		}
+		if (as) {
+			free(d.path);
+			d.path = strdup(as);
+		}
+		ud_write_c(stdout, &d, name);
+		ud_free(&d);
 	}
 	printf("static const struct stp_umodule *const up_umodules[] = {\n");
 	for (i = 1; i < argc; i++)

@@ -27,6 +27,30 @@ static void up_print_frames(struct stp_context *c)
 	}
 }
 
+/* The same frames with the program's CFI taken away: the frame pointer
+ * walk (meaningful where the code keeps one: -O0). */
+static void up_print_fp_frames(struct stp_context *c)
+{
+	static struct stp_umodule nocfi;
+	static const struct stp_umodule *mods[2];
+	unsigned long pcs[MAXBACKTRACE];
+	int i, n;
+
+	nocfi = um_exe;
+	nocfi.ncfi = 0;
+	mods[0] = &nocfi;
+	mods[1] = &um_libc;
+	stp_usym_init(mods, 2);
+	n = stp_unwind_user(c->task, c->regs, pcs, MAXBACKTRACE);
+	stp_usym_init(up_umodules, sizeof(up_umodules) / sizeof(up_umodules[0]));
+	for (i = 0; i < n; i++) {
+		stp_usym_snprint(c->str_tmp, MAXSTRINGLEN, pcs[i], STP_USYM_DATA, c->task);
+		stp_print_str(c, "fpframe ");
+		stp_print_str(c, c->str_tmp);
+		stp_print_str(c, "\n");
+	}
+}
+
 static void up_print_backtraces(struct stp_context *c)
 {
 	char *s = c->str_tmp, bt[MAXSTRINGLEN];
@@ -55,6 +79,7 @@ static void up_print_backtraces(struct stp_context *c)
 	stp_print_str(c, "print_ubacktrace\n");
 	tap_print_ubacktrace_0(c);
 	up_print_frames(c);
+	up_print_fp_frames(c);
 	stp_print_str(c, "end\n");
 }
 

@@ -32,9 +32,16 @@ static void up_count_pid(struct stp_context *c)
 		up_tids[up.by_tid_n++] = tid;
 }
 
-/* Every hit's registers are those at the probed address: the pc is it. */
+/* Every hit's registers are those at the probed address: the pc is it.
+ * And the probed file's bias, found by path as @var's module_bias finds
+ * another file's, is the one the hit gives. */
 static void up_check(struct stp_context *c)
 {
+	const struct stp_uprobe *u = stp_uprobe_current(c);
+	int ok = 0;
+
+	if (!u || stp_uprobe_module_bias(u->path, &ok) != stp_uprobe_bias(c) || !ok)
+		up.bad_ctx++;
 	if (!c->regs || !c->task || c->task != stp_current_task())
 		up.bad_ctx++;
 	else if (c->regs->uregs.rip != stp_uprobe_addr(c) && !stp_uprobe_ret_addr(c))

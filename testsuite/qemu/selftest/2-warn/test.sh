@@ -1,0 +1,2 @@
+insmod ./st_warn.ko
+pass survived

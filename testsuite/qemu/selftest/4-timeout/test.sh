@@ -1,0 +1,2 @@
+# timeout: 3
+sleep 1000

@@ -1,0 +1,1 @@
+insmod ./st_left.ko && pass loaded

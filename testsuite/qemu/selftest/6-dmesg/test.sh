@@ -1,0 +1,1 @@
+insmod ./st_bug.ko && rmmod st_bug && pass loaded

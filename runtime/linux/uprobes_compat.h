@@ -1,7 +1,6 @@
 /* The kernel's uprobe API across versions, for runtime/linux/uprobes.c.
- * The defines come from a kbuild feature test run by pass 4
- * (runtime/linux/uprobes-features.sh, or the kernel branch's
- * probe-features.sh once the feature files move there):
+ * The defines come from the kbuild feature test pass 4 runs
+ * (runtime/linux/probe-features.sh, features/uprobe_*.c):
  *
  *   6.1 ... 6.11: int uprobe_register_refctr(inode, offset, ref_ctr, uc),
  *                 void uprobe_unregister(inode, offset, uc)
@@ -15,12 +14,7 @@
 
 #include <linux/uprobes.h>
 
-#if __has_include("ustap_features.h")
 #include "ustap_features.h"
-#endif
-#if __has_include("ustap_uprobes_features.h")
-#include "ustap_uprobes_features.h"
-#endif
 
 #ifdef STP_HAVE_UPROBE_HANDLER_DATA
 #define STP_UPROBE_DATA_PARAM , __u64 *data

@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #define STP_LOCALS_SIZE 64
+#include "linux/utrace.c"	/* the kernel utrace layer: task accessors */
 #include "runtime.h"
 #include "uprobes.c"
 #include "unwind.c"
@@ -73,74 +74,6 @@ int stp_transport_ctl(unsigned int type, const char *text, size_t len)
 {
 	pr_info("up_kmod: CTL %u: %.*s\n", type, (int)len, text);
 	return 0;
-}
-
-/* ---- the utrace accessors runtime/task_info.c needs (the kernel utrace
- * layer's, not in this tree yet) ---- */
-
-int stp_copy_from_user(void *dst, unsigned long src, size_t n)
-{
-	return copy_from_user_nofault(dst, (const void __user *)src, n) ? -EFAULT : 0;
-}
-
-struct task_struct *stp_current_task(void)
-{
-	return current;
-}
-
-pid_t stp_task_tgid(struct task_struct *t)
-{
-	return task_tgid_nr(t);
-}
-
-pid_t stp_task_tid(struct task_struct *t)
-{
-	return task_pid_nr(t);
-}
-
-pid_t stp_task_ppid(struct task_struct *t)
-{
-	pid_t ppid;
-
-	rcu_read_lock();
-	ppid = task_tgid_nr(rcu_dereference(t->real_parent));
-	rcu_read_unlock();
-	return ppid;
-}
-
-int stp_task_exe_path(struct task_struct *t, char *buf, size_t len)
-{
-	return -ENOENT;
-}
-
-void stp_task_comm(struct task_struct *t, char *buf, size_t len)
-{
-	__get_task_comm(buf, len, t);
-}
-
-int stp_for_each_process(int (*fn)(struct task_struct *t, void *data), void *data)
-{
-	return 0;
-}
-
-long stp_syscall_nr(struct task_struct *t, struct pt_regs *regs)
-{
-	return regs->orig_ax;
-}
-
-void stp_syscall_args(struct task_struct *t, struct pt_regs *regs, unsigned long args[6])
-{
-	args[0] = regs->di;
-	args[1] = regs->si;
-	args[2] = regs->dx;
-	args[3] = regs->r10;
-	args[4] = regs->r8;
-	args[5] = regs->r9;
-}
-
-long stp_syscall_return(struct task_struct *t, struct pt_regs *regs)
-{
-	return regs->ax;
 }
 
 static const struct stp_loc *tap_loc;
@@ -259,15 +192,21 @@ static int __init up_kmod_init(void)
 	k_table[6] = (struct stp_uprobe){ &p_btc_ret, path, off_btc, va_btc, .ret = 1 };
 	stp_target_set(target, false);
 	stp_usym_init(up_umodules, ARRAY_SIZE(up_umodules));
-	rc = stp_runtime_init();
+	rc = stp_utrace_init();
 	if (rc)
 		return rc;
+	rc = stp_runtime_init();
+	if (rc) {
+		stp_utrace_exit();
+		return rc;
+	}
 	stp_session_started();
 	rc = stp_uprobes_start(k_table, ARRAY_SIZE(k_table));
 	pr_info("up_kmod: START %d\n", rc);
 	if (rc) {
 		stp_session_stopping();
 		stp_runtime_exit();
+		stp_utrace_exit();
 	}
 	return rc;
 }
@@ -280,6 +219,7 @@ static void __exit up_kmod_exit(void)
 	stp_runtime_quiesce();
 	stp_session_stopping();
 	stp_runtime_exit();
+	stp_utrace_exit();
 	stp_uprobes_stats(&st);
 	pr_info("up_kmod: COUNT up_add %lld returns %lld\n", atomic64_read(&k_add),
 		atomic64_read(&k_add_ret));

@@ -294,8 +294,6 @@ static int _stp_uprobes_platform_start(void)
 	struct stp_proc *sp;
 	int rc;
 
-	if (ut_bp.files)
-		return -EBUSY;	/* still draining a previous run's table */
 	rc = _ut_bp_build();
 	if (rc) {
 		_ut_bp_free_table();
@@ -343,6 +341,8 @@ static void _stp_uprobes_platform_stop(void)
 	}
 	for (p = ut_bp.procs; p; p = p->next)
 		_ut_bp_unfreeze(p);
+	/* Draining needs the records, not the table (no handler runs). */
+	_ut_bp_free_table();
 }
 
 STP_API unsigned long stp_uprobe_real_return(struct task_struct *t, unsigned long slot)

@@ -42,6 +42,9 @@ static void ut_claim(struct task_struct *child, struct stp_proc *parent, unsigne
 		p->filter = parent ? parent->filter : ut_filter_guess(child->tid);
 	}
 	ut_proc_add(p, child);
+	/* breakpoint hook: the child's memory holds the parent's int3s. */
+	if (ut_bp_hooks && !(flags & CLONE_THREAD))
+		ut_bp_hooks->fork(parent, child, flags);
 }
 
 static unsigned long ut_clone_flags(struct task_struct *t, int ev)

@@ -127,6 +127,31 @@ void ut_notify_target_exit(pid_t pid, int status, int exec_errno);
 void ut_notify_child_exit(pid_t pid, int status);
 int ut_wait_one(bool block);			/* one waitpid event handled: 1, none: 0 */
 
+/* ---- hooks for the breakpoint layer (runtime/user/breakpoint*.c) ----
+ * Uprobes need four things the stop machine alone decides: which signal
+ * stops are theirs (int3 traps, single-step traps, returns through their
+ * trampoline), how a thread resumes (single-step, or stay stopped while
+ * another thread steps), and when a process's memory is new (exec) or a
+ * copy (fork), or a thread is gone.  NULL unless uprobes were started;
+ * every call site is marked "breakpoint hook". */
+struct ut_bp_hooks {
+	/* A signal-delivery-stop; t->inject_sig is the signal.  Setting it to
+	 * 0 swallows it (or to another signal, delivered instead). */
+	void (*signal_stop)(struct task_struct *t);
+	/* t is about to resume with *req and *sig: true keeps it stopped (it
+	 * is kicked again when it may go); *req may become PTRACE_SINGLESTEP. */
+	bool (*resume)(struct task_struct *t, int *req, int *sig);
+	/* t exec'd: its process has a new image. */
+	void (*exec)(struct task_struct *t);
+	/* child is a new process (not a thread) made by a thread of parent
+	 * (its stp_proc; NULL when unknown), its memory a copy of parent's or
+	 * (CLONE_VM) the same. */
+	void (*fork)(struct stp_proc *parent, struct task_struct *child, unsigned long flags);
+	/* t is dead (before it leaves the tables). */
+	void (*died)(struct task_struct *t);
+};
+extern const struct ut_bp_hooks *ut_bp_hooks;
+
 /* ---- ptrace options ---- */
 #define UT_PTRACE_OPTIONS (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | \
 			   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | \

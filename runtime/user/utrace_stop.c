@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 bool ut_detaching_all;
+const struct ut_bp_hooks *ut_bp_hooks;
 static struct task_struct *ut_kick_head, *ut_kick_tail;
 
 void ut_kick(struct task_struct *t)
@@ -113,6 +114,10 @@ static void ut_resume(struct task_struct *t)
 	} else {
 		req = ut_resume_request(t);
 	}
+	/* breakpoint hook: a step over a probed instruction, or a hold while
+	 * another thread of the process steps. */
+	if (ut_bp_hooks && ut_bp_hooks->resume(t, &req, &sig))
+		return;
 	ut_regs_flush(t);
 	t->regs_valid = false;
 	t->inject_sig = 0;
@@ -394,6 +399,8 @@ void ut_task_died(struct task_struct *t, int status)
 	t->state = UT_TS_DEAD;
 	t->held = false;
 	ut_orphan_del(t);
+	if (ut_bp_hooks)
+		ut_bp_hooks->died(t);	/* breakpoint hook */
 	/* SIGKILL skips the PTRACE_EVENT_EXIT stop: report the exit now. */
 	ut_exit_once(t, status);
 	t->dead = true;
@@ -430,6 +437,8 @@ static void ut_exec_event(struct task_struct *t)
 	/* Threads killed by the exec cannot report their clones any more. */
 	if (t->proc)
 		ut_claim_orphans_of(t->proc->tgid);
+	if (ut_bp_hooks)
+		ut_bp_hooks->exec(t);	/* breakpoint hook: a new image */
 	ut_report_exec(t);
 	ut_finish_stop(t);
 }
@@ -464,6 +473,8 @@ static void ut_on_stop(struct task_struct *t, int status)
 		ut_mark_stopped(t, UT_STOP_SIGNAL);
 		t->in_syscall = false;
 		t->inject_sig = sig;	/* signals pass through untouched */
+		if (ut_bp_hooks)
+			ut_bp_hooks->signal_stop(t);	/* breakpoint hook: traps */
 		break;
 	case PTRACE_EVENT_STOP:
 		/* PTRACE_INTERRUPT, a new thread's first stop, or a group-stop

@@ -22,4 +22,11 @@ int stp_transport_record(const char *data, size_t len);
  * -errno. */
 int stp_transport_ctl(unsigned int type, const char *text, size_t len);
 
+/* For target() and the task finder (generated code calls these only when
+ * it includes task_info.c): the -c command's pid or the -x PID, 0 when
+ * neither, and whether that target is a -c command held before its exec
+ * until the probes are armed.  Valid from stp_probes_start on. */
+stp_s32 stp_transport_target_pid(void);
+bool stp_transport_target_held(void);
+
 #endif

@@ -456,6 +456,7 @@ static void start(struct stapio *s)
 		}
 		s->target_running = true;
 		st.target_pid = s->target;
+		st.flags |= STP_START_HELD;
 	}
 	s->state = ST_STARTING;
 	if (s->c->ops->send(s->c, STP_MSG_START, &st, sizeof(st)) < 0) {

@@ -90,6 +90,37 @@ const char *build_tmpdir(Session *s)
 	return d;
 }
 
+char *build_tables(Session *s, bool kernel)
+{
+	const char *tmp = build_tmpdir(s);
+	if (!tmp)
+		return NULL;
+	char *out = build_fmt("%s/tables", tmp);
+	char *script = build_fmt("%s/syscalls/gen-tables.sh", s->runtime_dir);
+	char *kbuild = build_fmt("%s/Makefile", s->kernel_build_dir);
+	bool have_kbuild = access(kbuild, R_OK) == 0;
+	int rc = -1;
+	if (mkdir(out, 0755) && errno != EEXIST)
+		fprintf(stderr, "stap: cannot create %s: %s\n", out, strerror(errno));
+	else if (kernel) {
+		char *argv[] = { "sh", script, "kernel", (char *)s->kernel_build_dir, out, NULL };
+		rc = build_run(argv, RUN_ERRORS);
+	} else {
+		/* With the kernel's tree, errno names cover its restart codes
+		 * (512...), which ptrace sees at syscall exits. */
+		char *argv[] = { "sh", script, "user", out,
+				 have_kbuild ? (char *)s->kernel_build_dir : NULL, NULL };
+		rc = build_run(argv, RUN_ERRORS);
+	}
+	free(script);
+	free(kbuild);
+	char *inc = rc == 0 ? build_fmt("-I%s", out) : NULL;
+	if (rc > 0)
+		fprintf(stderr, "stap: cannot make the syscall and errno tables of the target\n");
+	free(out);
+	return inc;
+}
+
 static void remove_tree(const char *path)
 {
 	DIR *d = opendir(path);

@@ -30,6 +30,11 @@ void build_tmpdir_cleanup(Session *s);
 enum { RUN_SHOW, RUN_ERRORS, RUN_QUIET };
 int build_run(char *const argv[], int mode);
 
+/* The target's syscall and errno name tables (runtime/syscalls/
+ * gen-tables.sh, from the kernel build tree or /usr/include) in a folder
+ * of the temporary one: "-IFOLDER" (malloc'ed), or NULL after a message. */
+char *build_tables(Session *s, bool kernel);
+
 /* A malloc'ed formatted string (exits on out of memory). */
 __attribute__((format(printf, 1, 2)))
 char *build_fmt(const char *fmt, ...);

@@ -71,8 +71,12 @@ int build_kernel(Session *s, const char *c_file, const char *name, char **module
 		fprintf(stderr, "stap: the kernel feature tests failed for %s\n", s->kernel_build_dir);
 		return 1;
 	}
-	char *kbuild = build_fmt("obj-m := %s.o\nccflags-y := -I%s%s%s\n", name, s->runtime_dir,
-				 feat ? " " : "", feat ? feat : "");
+	char *tables = build_tables(s, true);
+	if (!tables)
+		return 1;
+	char *kbuild = build_fmt("obj-m := %s.o\nccflags-y := -I%s %s%s%s\n", name, s->runtime_dir,
+				 tables, feat ? " " : "", feat ? feat : "");
+	free(tables);
 	path = build_fmt("%s/Kbuild", dir);
 	if (write_text(path, kbuild))
 		return 1;

@@ -25,6 +25,11 @@ int build_user(Session *s, const char *c_file, const char *name, char **module)
 	char *srcs[sizeof(platform_sources) / sizeof(platform_sources[0])];
 	snprintf(out, n, "%s/%s.so", tmp, name);
 	snprintf(inc, sizeof(inc), "-I%s", s->runtime_dir);
+	char *tables = build_tables(s, false);
+	if (!tables) {
+		free(out);
+		return 1;
+	}
 
 	const char *argv[64 + 2 * 64];
 	int a = 0;
@@ -37,6 +42,7 @@ int build_user(Session *s, const char *c_file, const char *name, char **module)
 	argv[a++] = "-O2";
 	argv[a++] = "-D_GNU_SOURCE";
 	argv[a++] = inc;
+	argv[a++] = tables;
 	argv[a++] = "-o";
 	argv[a++] = out;
 	argv[a++] = c_file;
@@ -55,6 +61,7 @@ int build_user(Session *s, const char *c_file, const char *name, char **module)
 		fputc('\n', stderr);
 	}
 	int rc = build_run((char *const *)argv, RUN_SHOW);
+	free(tables);
 	for (size_t i = 0; i < sizeof(platform_sources) / sizeof(platform_sources[0]); i++)
 		free(srcs[i]);
 	if (rc) {

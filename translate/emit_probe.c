@@ -152,6 +152,9 @@ void emit_lifecycle(Codegen *g)
 	cg_printf(g, SEC_LIFE, "int stp_probes_start(void);\nvoid stp_probes_stop(void);\n\n"
 		  "int stp_probes_start(void)\n{\n\tint rc = stp_runtime_init();\n\n"
 		  "\tif (rc)\n\t\treturn rc;\n");
+	/* target() and the task finder: whoever included task_info.c. */
+	cg_printf(g, SEC_LIFE, "#ifdef RUNTIME_TASK_INFO_C\n\tstp_target_set(stp_transport_target_pid(), "
+		  "stp_transport_target_held());\n#endif\n");
 	emit_globals_init(g);
 	/* begin probes first, then the event families are armed. */
 	for (int k = 0; k < nfams; k++)
@@ -160,7 +163,11 @@ void emit_lifecycle(Codegen *g)
 	for (int k = 0; k < nfams; k++)
 		if (!is_begin_end(fams[k].f) && fams[k].f->emit_init)
 			fams[k].f->emit_init(g, fams[k].v, fams[k].n);
-	cg_printf(g, SEC_LIFE, "\tstp_session_started();\n\treturn 0;\nfail: __attribute__((unused));\n");
+	cg_printf(g, SEC_LIFE, "\tstp_session_started();\n");
+	for (int k = 0; k < nfams; k++)
+		if (fams[k].f->emit_started)
+			fams[k].f->emit_started(g, fams[k].v, fams[k].n);
+	cg_printf(g, SEC_LIFE, "\treturn 0;\nfail: __attribute__((unused));\n");
 	for (int k = nfams - 1; k >= 0; k--)
 		if (!is_begin_end(fams[k].f) && fams[k].f->emit_exit)
 			fams[k].f->emit_exit(g, fams[k].v, fams[k].n);

@@ -6,6 +6,7 @@
  * /usr/bin/true here; the point keeps the real path.  A PID must exist
  * when the script is translated. */
 #include "translate/sema.h"
+#include "translate/codegen.h"
 #include "parse/arena.h"
 #include <errno.h>
 #include <limits.h>
@@ -209,12 +210,73 @@ static const char *unprivileged_denied(const DerivedProbe *dp)
 	return NULL;
 }
 
+/* ---- pass 3: one table for runtime/utrace-probes.h ---- */
+
+static const char *const tf_events[] = {
+	[PROC_BEGIN] = "STP_TF_BEGIN", [PROC_END] = "STP_TF_END",
+	[PROC_THREAD_BEGIN] = "STP_TF_THREAD_BEGIN", [PROC_THREAD_END] = "STP_TF_THREAD_END",
+	[PROC_SYSCALL] = "STP_TF_SYSCALL", [PROC_SYSCALL_RETURN] = "STP_TF_SYSCALL_RETURN",
+};
+
+static void emit_decls(void *codegen, DerivedProbe **probes, int n)
+{
+	Codegen *g = cg_of(codegen);
+	/* Before the handlers, which call its accessors. */
+	cg_printf(g, SEC_EMBED, "\n#if defined(__KERNEL__) && !defined(STP_UTRACE_INCLUDED)\n"
+		  "#define STP_UTRACE_INCLUDED\n#include \"linux/utrace.c\"\n#endif\n"
+		  "#include \"utrace-probes.c\"\n");
+	cg_printf(g, SEC_FAMILY, "\nstatic const struct stp_utrace_probe stp_utrace_probes[] = {\n");
+	for (int i = 0; i < n; i++) {
+		const ProcessData *d = probes[i]->data;
+		const char *ev = tf_events[probes[i]->kind];
+		const char *name = probe_cname(probes[i]);
+		if (d->target == PROC_PATH)
+			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_PATH, .path = %s },\n", name,
+				  ev, cg_quote(d->path, strlen(d->path)));
+		else if (d->target == PROC_PID)
+			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_PID, .pid = %lld },\n", name,
+				  ev, (long long)d->pid);
+		else
+			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_ANY },\n", name, ev);
+	}
+	cg_printf(g, SEC_FAMILY, "};\n");
+}
+
+/* The kernel's utrace layer comes up before the begin probes run. */
+static void emit_init(void *codegen, DerivedProbe **probes, int n)
+{
+	(void)probes;
+	(void)n;
+	cg_printf(cg_of(codegen), SEC_LIFE, "#ifdef __KERNEL__\n\trc = stp_utrace_init();\n"
+		  "\tif (rc)\n\t\tgoto fail;\n#endif\n");
+}
+
+/* Reports of processes that already run come at once. */
+static void emit_started(void *codegen, DerivedProbe **probes, int n)
+{
+	(void)probes;
+	cg_printf(cg_of(codegen), SEC_LIFE, "\trc = stp_utrace_probes_start(stp_utrace_probes, %d);\n"
+		  "\tif (rc)\n\t\tgoto fail;\n", n);
+}
+
+static void emit_exit(void *codegen, DerivedProbe **probes, int n)
+{
+	(void)probes;
+	(void)n;
+	cg_printf(cg_of(codegen), SEC_LIFE, "\tstp_utrace_probes_stop();\n"
+		  "#ifdef __KERNEL__\n\tstp_utrace_exit();\n#endif\n");
+}
+
 const ProbeFamily family_process = {
 	.name = "process",
 	.build = build,
 	.target = target,
 	.list_vars = list_vars,
 	.unprivileged_denied = unprivileged_denied,
+	.emit_decls = emit_decls,
+	.emit_init = emit_init,
+	.emit_exit = emit_exit,
+	.emit_started = emit_started,
 };
 
 void family_process_register(MatchNode *root)

@@ -103,6 +103,10 @@ struct ProbeFamily {
 	void (*emit_decls)(void *codegen, DerivedProbe **probes, int n);
 	void (*emit_init)(void *codegen, DerivedProbe **probes, int n);
 	void (*emit_exit)(void *codegen, DerivedProbe **probes, int n);
+	/* Optional: arming that must follow stp_session_started(), for
+	 * families whose first events may come at once (processes that
+	 * already run); `rc = ...; if (rc) goto fail;` like emit_init. */
+	void (*emit_started)(void *codegen, DerivedProbe **probes, int n);
 };
 
 /* Family data (DerivedProbe.data) for the families pass 2 knows. */

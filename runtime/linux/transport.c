@@ -48,6 +48,11 @@ s32 stp_transport_target_pid(void)
 	return READ_ONCE(stp_target);
 }
 
+bool stp_transport_target_held(void)
+{
+	return READ_ONCE(stp_target) > 0 && (stp_start_msg.flags & STP_START_HELD);
+}
+
 u32 stp_transport_buffer_bytes(void)
 {
 	return stp_buffer_bytes;

@@ -68,8 +68,11 @@ struct stp_msg_ready {
 
 struct stp_msg_start {
 	stp_s32 target_pid;	/* -x PID or the -c command's pid; 0 for none */
-	stp_u32 flags;
+	stp_u32 flags;		/* STP_START_* */
 };
+
+/* stp_msg_start.flags */
+#define STP_START_HELD	1u	/* target_pid is a -c command held before its exec */
 
 struct stp_msg_started {
 	stp_s32 status;		/* 0, or -errno when probes could not be armed */

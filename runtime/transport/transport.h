@@ -13,6 +13,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
+#include <stdbool.h>
 #include <stddef.h>
 #endif
 
@@ -46,6 +47,9 @@ int stp_transport_ctl(unsigned type, const char *text, size_t len);
 /* The -c command's pid or the -x PID, 0 when neither: target() in the
  * script.  Valid from stp_probes_start on. */
 stp_s32 stp_transport_target_pid(void);
+/* Whether that target is a -c command held before its exec until the
+ * probes are armed (its first process.begin is then at the exec). */
+bool stp_transport_target_held(void);
 
 #ifdef __KERNEL__
 /* The kernel platform's module_init calls stp_transport_init last (after

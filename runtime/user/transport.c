@@ -15,6 +15,7 @@
 #include <wordexp.h>
 
 static stp_s32 stp_user_target;
+static const struct stp_user_args *stp_user_args_seen;
 static int stp_user_fd = -1;
 static bool stp_user_armed, stp_user_stop_seen, stp_user_exit_sent;
 
@@ -25,6 +26,12 @@ static size_t stp_user_inlen;
 stp_s32 stp_transport_target_pid(void)
 {
 	return stp_user_target;
+}
+
+/* The tracer spawns a -c command held (runtime/user/transport.h, step 3). */
+bool stp_transport_target_held(void)
+{
+	return stp_user_target > 0 && stp_user_args_seen && stp_user_args_seen->target_cmd;
 }
 
 size_t stp_transport_max_record(void)
@@ -225,6 +232,7 @@ int stp_user_main(int fd, const struct stp_user_args *args)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
 	stp_user_fd = fd;
+	stp_user_args_seen = args;
 	if (stp_ring_open(fd, (size_t)args->buffer_bytes) < 0)
 		return 1;
 	stp_user_crash_handlers();

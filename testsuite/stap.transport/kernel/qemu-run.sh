@@ -33,6 +33,7 @@ mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
 K=$WORK/kmod
 rm -rf "$K" && mkdir -p "$K"
 cp "$SRC/testsuite/stap.transport/kernel/stp_ktest.c" "$SRC/testsuite/stap.transport/kernel/Kbuild" "$K/"
+unset MAKEFLAGS MFLAGS MAKELEVEL
 if ! make -s -C "$KBUILD" M="$K" USTAP_SRC="$SRC" W=1 modules > "$K/build.log" 2>&1; then
 	cat "$K/build.log"
 	exit 1

@@ -5,6 +5,10 @@
  * Generated code includes this file once, so its parts are one
  * translation unit: everything but the API is static to the module, and
  * each module carries its own copy of the layer. */
+#ifndef RUNTIME_LINUX_UTRACE_C
+#define RUNTIME_LINUX_UTRACE_C
+/* module_glue.h: user memory is then read through this layer. */
+#define STP_UTRACE
 
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -163,3 +167,5 @@ void stp_utrace_exit(void)
 	utrace_pool = NULL;
 	utrace_wq = NULL;
 }
+
+#endif

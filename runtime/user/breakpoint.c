@@ -361,7 +361,8 @@ STP_API unsigned long stp_uprobe_module_bias(const char *path, int *ok)
 	*ok = 0;
 	if (!t)
 		return 0;
-	snprintf(mpath, sizeof(mpath), "/proc/%d/maps", (int)stp_task_tgid(t));
+	/* The thread's own view: a leader that exited has no maps left. */
+	snprintf(mpath, sizeof(mpath), "/proc/%d/maps", (int)t->tid);
 	fp = fopen(mpath, "re");
 	if (!fp)
 		return 0;

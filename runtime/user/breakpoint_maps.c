@@ -221,15 +221,15 @@ static void _ut_bp_map_sites(struct ut_bp_proc *p, struct task_struct *t, int fi
 
 /* ---- the dynamic linker's hook ---- */
 
-/* The interpreter's load address, from the auxiliary vector: 0 for a
- * program without one (static). */
-static unsigned long _ut_bp_at_base(pid_t tgid)
+/* The interpreter's load address, from the auxiliary vector of thread
+ * tid's process: 0 for a program without one (static). */
+static unsigned long _ut_bp_at_base(pid_t tid)
 {
 	unsigned long av[2];
 	char path[64];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)tgid);
+	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -355,8 +355,11 @@ static void _ut_bp_sync(struct ut_bp_proc *p, struct task_struct *t)
 		p->ins[i].seen = p->ins[i].kind == UT_BP_RBRK;
 	for (i = 0; i < p->nsems; i++)
 		p->sems[i].seen = false;
-	base = _ut_bp_at_base(p->tgid);
-	snprintf(mpath, sizeof(mpath), "/proc/%d/maps", (int)p->tgid);
+	/* Through t, stopped and alive: /proc/TGID shows the leader's memory,
+	 * none at all once the leader exited (pthread_exit) before the
+	 * others, and every breakpoint would look unmapped. */
+	base = _ut_bp_at_base(t->tid);
+	snprintf(mpath, sizeof(mpath), "/proc/%d/maps", (int)t->tid);
 	fp = fopen(mpath, "re");
 	if (!fp)
 		return;

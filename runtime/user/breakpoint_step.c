@@ -54,18 +54,24 @@ static void _ut_bp_fire(struct ut_bp_proc *p, struct task_struct *t, int site, u
 	}
 }
 
+/* Whether u may run the process's code before it stops again.  NEW runs
+ * nothing before its first stop; LISTENING is in a group-stop and stops
+ * again for us before it runs.  A thread resumed after its exit report
+ * runs only the kernel's exit path, and a zombie leader stays there until
+ * the whole group is gone: it never stops again, so waiting for it (or
+ * interrupting it) would hold the process for good. */
+static bool _ut_bp_may_run(const struct task_struct *u)
+{
+	return u->state == UT_TS_RUNNING && !u->dead && !u->exit_reported;
+}
+
 static bool _ut_bp_others_stopped(struct task_struct *self)
 {
 	struct task_struct *u;
 
-	for (u = self->proc ? self->proc->threads : NULL; u; u = u->proc_next) {
-		if (u == self || u->dead || u->reaped)
-			continue;
-		/* NEW runs nothing before its first stop; LISTENING is in a
-		 * group-stop and stops again for us before it runs. */
-		if (u->state == UT_TS_RUNNING)
+	for (u = self->proc ? self->proc->threads : NULL; u; u = u->proc_next)
+		if (u != self && !u->reaped && _ut_bp_may_run(u))
 			return false;
-	}
 	return true;
 }
 
@@ -74,9 +80,9 @@ static void _ut_bp_freeze_others(struct task_struct *self)
 	struct task_struct *u;
 
 	for (u = self->proc ? self->proc->threads : NULL; u; u = u->proc_next) {
-		if (u == self || u->dead || u->state != UT_TS_RUNNING || u->interrupt_sent)
+		if (u == self || !_ut_bp_may_run(u) || u->interrupt_sent)
 			continue;
-		/* The utrace layer's own flag: its PTRACE_EVENT_STOP clears it,
+		/* The utrace layer's own flag: the thread's next stop clears it,
 		 * and the layer sends no second interrupt meanwhile. */
 		if (ptrace(PTRACE_INTERRUPT, u->tid, 0L, 0L) == 0)
 			u->interrupt_sent = true;

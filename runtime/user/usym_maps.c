@@ -15,7 +15,8 @@ static int _stp_umap_find(struct task_struct *t, unsigned long addr, struct stp_
 
 	if (!t)
 		return -ENOENT;
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)stp_task_tgid(t));
+	/* The thread's own view: a leader that exited has no maps left. */
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)t->tid);
 	/* First the mapping holding addr, then every mapping of its file. */
 	for (pass = 0; pass < 2; pass++) {
 		fp = fopen(path, "re");

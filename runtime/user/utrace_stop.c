@@ -291,6 +291,15 @@ void ut_mark_stopped(struct task_struct *t, int stop)
 	t->regs_dirty = false;
 	t->inject_sig = 0;
 	t->held = false;
+	/* Any ptrace-stop answers an outstanding PTRACE_INTERRUPT: the kernel
+	 * drops the pending trap at every stop (ptrace_stop() clears
+	 * JOBCTL_TRAP_STOP), so a trap, a clone event or a syscall stop that
+	 * came first is all the interrupt will ever bring.  Left set, nobody
+	 * would interrupt the thread again, and whoever waits for it to stop
+	 * (a breakpoint step, stp_user_settle) would wait for good.  An
+	 * interrupt sent after the stop but before we saw it still brings a
+	 * PTRACE_EVENT_STOP later: an ordinary stop, resumed as any other. */
+	t->interrupt_sent = false;
 }
 
 /* ---- syscalls ---- */
@@ -481,7 +490,6 @@ static void ut_on_stop(struct task_struct *t, int status)
 		 * (then with the stopping signal). */
 		ut_mark_stopped(t, ut_is_stop_signal(sig) ? UT_STOP_GROUP : UT_STOP_INTERRUPT);
 		t->in_syscall = false;
-		t->interrupt_sent = false;
 		break;
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:

@@ -13,6 +13,8 @@
  *   errors	attach matching, error codes of a running, dead, reaped thread
  *   abort	UTRACE_SYSCALL_ABORT makes the syscall fail with ENOSYS
  *   interrupt	utrace_control(INTERRUPT) reaches a thread blocked in read()
+ *   reinterrupt	an interrupt answered by a syscall-exit stop (not
+ *		PTRACE_EVENT_STOP) leaves the thread interruptible again
  *   clonereport	engines attached in report_clone, a REPORT to the new
  *		thread reaches it first; other engines do not follow it
  *
@@ -601,6 +603,80 @@ static void sem_interrupt(const char *prog)
 	utrace_engine_put(eA);
 }
 
+/* ---- reinterrupt ---- */
+
+/* With syscall events on, the thread runs under PTRACE_SYSCALL, and an
+ * interrupt of a thread blocked in read() comes back as that read's
+ * syscall-exit stop: the kernel then drops the PTRACE_EVENT_STOP it owed.
+ * Each round interrupts the blocked read, and in the report (the exit's
+ * report_quiesce) lets it read a line; every round must bring its report. */
+#define REINTERRUPT_ROUNDS 3
+
+static bool reinterrupt_sent;
+
+static void reinterrupt_timer(void *data)
+{
+	int r = utrace_control(tt, eA, UTRACE_INTERRUPT);
+
+	if (r)
+		fatal("utrace_control(INTERRUPT): %d", r);
+	reinterrupt_sent = true;
+}
+
+static void reinterrupt_later(void)
+{
+	/* Long enough for the thread to block in its next read(). */
+	if (stp_user_timer_add(20 * 1000 * 1000, 0, reinterrupt_timer, NULL) < 0)
+		fatal("timer");
+}
+
+static u32 reinterrupt_quiesce(u32 action, struct utrace_engine *e, unsigned long event)
+{
+	if (event == UTRACE_EVENT(EXEC))
+		reinterrupt_later();
+	if (!reinterrupt_sent || line_fd < 0)
+		return UTRACE_RESUME;
+	reinterrupt_sent = false;
+	if (write(line_fd, "hello\n", 6) != 6)
+		fatal("write");
+	if (++interrupts < REINTERRUPT_ROUNDS) {
+		reinterrupt_later();
+	} else {
+		close(line_fd);
+		line_fd = -1;
+	}
+	return UTRACE_RESUME;
+}
+
+static u32 reinterrupt_exit(u32 action, struct utrace_engine *e, struct pt_regs *regs)
+{
+	return UTRACE_RESUME;
+}
+
+static const struct utrace_engine_ops reinterrupt_ops = {
+	.report_quiesce = reinterrupt_quiesce,
+	.report_exec = interrupt_exec,
+	.report_syscall_exit = reinterrupt_exit,
+};
+
+static void sem_reinterrupt(const char *prog)
+{
+	int p[2], want = __NR_read;
+
+	if (pipe2(p, O_CLOEXEC) < 0 || dup2(p[0], 0) < 0)
+		fatal("pipe");
+	close(p[0]);
+	line_fd = p[1];
+	sem_spawn(prog, "readlines", NULL);
+	stp_user_want_syscalls(&want, 1);
+	eA = attach(tt, &reinterrupt_ops, NULL,
+		    UTRACE_EVENT(QUIESCE) | UTRACE_EVENT(EXEC) | UTRACE_EVENT(SYSCALL_EXIT));
+	sem_run();
+	check(interrupts == REINTERRUPT_ROUNDS, "every interrupt brings a report_quiesce",
+	      "%d of %d", interrupts, REINTERRUPT_ROUNDS);
+	utrace_engine_put(eA);
+}
+
 /* ---- clonereport: the task finder's pattern ---- */
 
 /* A watches the parent only.  In report_clone it attaches Q to each child
@@ -692,6 +768,7 @@ int do_sem(const char *name, const char *prog)
 		{ "order", sem_order }, { "actions", sem_actions }, { "stop", sem_stop },
 		{ "sticky", sem_sticky }, { "detach", sem_detach }, { "errors", sem_errors },
 		{ "abort", sem_abort }, { "interrupt", sem_interrupt },
+		{ "reinterrupt", sem_reinterrupt },
 		{ "clonereport", sem_clonereport },
 	};
 

@@ -22,7 +22,8 @@
  *   traced-child	forks a child and traces it (as a debugger would);
  *			prints both pids and waits for stdin EOF
  *   spin T		T threads block, main calls getppid forever
- *   readline		reads one line from stdin and prints it */
+ *   readline		reads one line from stdin and prints it
+ *   readlines		read()s stdin until EOF, prints how many reads */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -504,6 +505,20 @@ static void do_readline(void)
 	printf("read %s", line);
 }
 
+/* Lines until EOF, each with its own read(): no stdio buffering. */
+static void do_readlines(void)
+{
+	char line[256];
+	ssize_t r;
+	int n = 0;
+
+	while ((r = read(0, line, sizeof(line))) > 0)
+		n++;
+	if (r < 0)
+		die("read");
+	printf("reads %d\n", n);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -540,6 +555,8 @@ int main(int argc, char **argv)
 		do_traced_child();
 	else if (!strcmp(mode, "spin"))
 		do_spin((int)n);
+	else if (!strcmp(mode, "readlines"))
+		do_readlines();
 	else if (!strcmp(mode, "readline"))
 		do_readline();
 	else {

@@ -4,6 +4,8 @@
  *
  *   calls N      up_add(i, 3 * i + 1) for i in 0..N-1, up_fact(6) once
  *   threads T N  T threads each call up_add(t, i) N times
+ *   leader-exit T N  threads T N, but main exits (pthread_exit) once they
+ *                are started, and the last thread out prints the account
  *   fork N       parent and child each call up_add N times; child also execs
  *                nothing; then the parent waits
  *   exec N       calls up_add N times, then execs "up-target calls N"
@@ -111,7 +113,7 @@ static void *thread_main(void *arg)
 
 	for (i = 0; i < t->n; i++)
 		t->sum += up_add(t->t, i);
-	return NULL;
+	return t;
 }
 
 static void threads(long nt, long n)
@@ -133,6 +135,40 @@ static void threads(long nt, long n)
 		sum += th[i].sum;
 	}
 	printf("threads %ld calls %ld sum %ld\n", nt, nt * n, sum);
+}
+
+/* The leader is a zombie while its threads hit breakpoints: a thread
+ * that will never stop again, which a step over a breakpoint must not
+ * wait for. */
+static long up_nleft, up_left, up_left_sum;
+
+static void *leader_exit_main(void *arg)
+{
+	struct thr *t = thread_main(arg);
+
+	__atomic_add_fetch(&up_left_sum, t->sum, __ATOMIC_SEQ_CST);
+	if (__atomic_sub_fetch(&up_left, 1, __ATOMIC_SEQ_CST) == 0)
+		printf("leader-exit %ld calls %ld sum %ld\n", up_nleft, up_nleft * t->n,
+		       __atomic_load_n(&up_left_sum, __ATOMIC_SEQ_CST));
+	return NULL;
+}
+
+static void leader_exit(long nt, long n)
+{
+	static struct thr th[64];
+	pthread_t tid;
+	long i;
+
+	if (nt > 64)
+		nt = 64;
+	up_nleft = up_left = nt;
+	for (i = 0; i < nt; i++) {
+		th[i].t = i;
+		th[i].n = n;
+		th[i].sum = 0;
+		pthread_create(&tid, NULL, leader_exit_main, &th[i]);
+	}
+	pthread_exit(NULL);
 }
 
 static void forks(long n)
@@ -217,6 +253,8 @@ int main(int argc, char **argv)
 		calls(a);
 	} else if (!strcmp(mode, "threads")) {
 		threads(a, b);
+	} else if (!strcmp(mode, "leader-exit")) {
+		leader_exit(a, b);
 	} else if (!strcmp(mode, "fork")) {
 		forks(a);
 	} else if (!strcmp(mode, "exec")) {

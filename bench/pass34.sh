@@ -31,6 +31,7 @@ export SYSTEMTAP_RUNTIME=${SYSTEMTAP_RUNTIME:-$SRC/runtime}
 REFENV="env -u SYSTEMTAP_TAPSET -u SYSTEMTAP_RUNTIME"
 P3='probe process("/bin/true").syscall { printf("%d %d %s\n", $syscall, $arg1, $$parms) }'
 P4='global n probe begin { println("hi") } probe timer.ms(10) { if (++n > 3) exit() }'
+P5='probe process.syscall { println(syscall_name($syscall)) }'
 
 command -v "$REF" >/dev/null || { echo "pass34: no reference stap (Debian package systemtap)"; exit 77; }
 [ -x "$STAP" ] || { echo "pass34: $STAP not built"; exit 77; }
@@ -115,11 +116,21 @@ printf 'pass34:   ustap                   %6d ms wall %6d ms cpu (goal: 100 ms)\
 printf 'pass34:   stap 4.8 passes 1-2     %6d ms wall %6d ms cpu (its hit cannot be faster; its pass 4 never succeeds here)\n' "$ref2_w" "$ref2_c"
 
 # ---- 4. sizes ----
-so=$("$STAP" --runtime=ptrace -p4 -e "$P4" 2>/dev/null)
-printf 'pass34: module sizes for the script above: .so %d KB' "$(( $(stat -c %s "$so") / 1024 ))"
-if [ -f "/lib/modules/$REL/build/Makefile" ]; then
-	ko=$("$STAP" --runtime=kernel -r "$REL" -p4 -e "$P4" 2>/dev/null)
-	printf ', .ko %d KB (debug info stripped)' "$(( $(stat -c %s "$ko") / 1024 ))"
-fi
-echo
-echo "pass34:   (syscall_name() comes with the process-probe runtime: not measurable in this build)"
+size_kb() { echo $(( $(stat -c %s "$1") / 1024 )); }
+sizes() {
+	local so ko
+	so=$("$STAP" --runtime=ptrace -p4 -e "$1" 2>/dev/null)
+	printf 'pass34:   %-26s .so %d KB' "$2" "$(size_kb "$so")"
+	if [ -f "/lib/modules/$REL/build/Makefile" ]; then
+		ko=$("$STAP" --runtime=kernel -r "$REL" -p4 -e "$1" 2>/dev/null)
+		printf ', .ko %d KB' "$(size_kb "$ko")"
+		KO_KB=$(size_kb "$ko")
+	fi
+	echo
+}
+echo "pass34: module sizes"
+sizes "$P4" "begin/timer script"
+sizes "$P5" "syscall_name() script"
+# SystemTap's pass 4 fails on this machine's kernel, so its size is the
+# figure measured where it builds (the issue's 600 KB).
+[ -n "${KO_KB:-}" ] && echo "pass34:   ratio SystemTap's 600 KB/ustap .ko: $(ratio 600 "$KO_KB") (goal: 4x)"

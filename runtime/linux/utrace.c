@@ -6,6 +6,9 @@
  * translation unit: everything but the API is static to the module, and
  * each module carries its own copy of the layer. */
 
+/* module_glue.h reads user memory itself only without this layer. */
+#define STP_UTRACE 1
+
 #include <linux/module.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>

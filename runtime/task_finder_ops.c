@@ -211,6 +211,15 @@ static u32 _stp_tf_report_syscall_exit(u32 action, struct utrace_engine *engine,
 	 * engine came while the thread was inside the syscall) has only
 	 * them to go by. */
 	nr = t->sys_nr >= 0 ? t->sys_nr : stp_syscall_nr(t->task, regs);
+	/* A held -c command before its exec returning from a syscall it
+	 * entered before the probes started is the launcher's wait for
+	 * the go-ahead (the kernel's staprun holds it asleep in read()),
+	 * not the command's: no return without its entry there. */
+	if (t->proc->exec_pending && t->sys_nr < 0) {
+		_stp_tf_run_pending(t);
+		_stp_tf_leave();
+		return UTRACE_RESUME;
+	}
 	t->sys_nr = -1;
 	_stp_tf_run_pending(t);
 	if (t->proc->events & STP_TF_EV(STP_TF_SYSCALL_RETURN))

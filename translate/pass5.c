@@ -45,14 +45,24 @@ static const char *find_staprun(void)
 
 static volatile sig_atomic_t child_pid, timed_out;
 
-/* staprun handles SIGINT itself (it is in our process group); the others
- * reach it through us. */
+/* SIGTERM, SIGHUP and -T's SIGALRM reach staprun through us. */
 static void forward(int sig)
 {
 	if (child_pid > 0)
 		kill((pid_t)child_pid, sig == SIGALRM ? SIGTERM : sig);
 	if (sig == SIGALRM)
 		timed_out = 1;
+}
+
+/* A terminal's SIGINT (si_code SI_KERNEL) reaches staprun itself, which is
+ * in our process group; one sent to stap alone by a process (kill -INT
+ * PID: SI_USER, SI_QUEUE, SI_TKILL) must be passed on, as SystemTap's stap
+ * does, or the run never ends. */
+static void forward_int(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si && si->si_code <= 0)
+		forward(sig);
 }
 
 int pass5_run(Session *s, const char *module)
@@ -112,8 +122,9 @@ int pass5_run(Session *s, const char *module)
 	report_start(&t5);
 	fflush(stdout);
 	fflush(stderr);
-	struct sigaction sa = { .sa_handler = forward }, ign = { .sa_handler = SIG_IGN }, old[4];
-	sigaction(SIGINT, &ign, &old[0]);
+	struct sigaction sa = { .sa_handler = forward }, old[4];
+	struct sigaction sint = { .sa_sigaction = forward_int, .sa_flags = SA_SIGINFO };
+	sigaction(SIGINT, &sint, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
 	sigaction(SIGHUP, &sa, &old[2]);
 	sigaction(SIGALRM, &sa, &old[3]);

@@ -10,9 +10,6 @@
 /* module_glue.h: user memory is then read through this layer. */
 #define STP_UTRACE
 
-/* module_glue.h reads user memory itself only without this layer. */
-#define STP_UTRACE 1
-
 #include <linux/module.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>

@@ -218,9 +218,66 @@ static const char *const tf_events[] = {
 	[PROC_SYSCALL] = "STP_TF_SYSCALL", [PROC_SYSCALL_RETURN] = "STP_TF_SYSCALL_RETURN",
 };
 
+/* `if ($syscall == A || $syscall == B ...) ...` with no else as a whole
+ * body does nothing for any other syscall, so the probe need not see
+ * them: the runtime then stops a -c target only on A, B ... (its seccomp
+ * filter) instead of on every syscall.  Collects the numbers into nrs;
+ * false when the expression is not of that form. */
+static bool syscall_set(const Expr *e, int *nrs, int *n, int max)
+{
+	if (e->kind == E_LOGICAL && e->op == OP_OROR)
+		return syscall_set(e->left, nrs, n, max) && syscall_set(e->right, nrs, n, max);
+	if (e->kind != E_COMPARE || e->op != OP_EQ || *n == max)
+		return false;
+	const Expr *t = e->left, *k = e->right;
+	if (t->kind == E_NUMBER) {
+		t = e->right;
+		k = e->left;
+	}
+	const CtxVar *v = t->kind == E_TARGET ? t->sema : NULL;
+	if (!v || v->access != CTX_SYSCALL_NR || k->kind != E_NUMBER || k->num < 0 ||
+	    k->num > 4095)
+		return false;
+	nrs[(*n)++] = (int)k->num;
+	return true;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* The syscalls a probe's body can act on, ascending, or 0 for all. */
+static int narrowed(const DerivedProbe *dp, int *nrs, int max)
+{
+	const Stmt *b = dp->body;
+	int n = 0;
+	if (dp->cond || (dp->kind != PROC_SYSCALL && dp->kind != PROC_SYSCALL_RETURN))
+		return 0;
+	while (b && b->kind == S_BLOCK && b->n == 1)
+		b = b->stmts[0];
+	if (!b || b->kind != S_IF || b->els || !syscall_set(b->cond, nrs, &n, max))
+		return 0;
+	qsort(nrs, (size_t)n, sizeof(*nrs), cmp_int);
+	int u = 0;
+	for (int i = 0; i < n; i++)
+		if (!u || nrs[u - 1] != nrs[i])
+			nrs[u++] = nrs[i];
+	return u;
+}
+
 static void emit_decls(void *codegen, DerivedProbe **probes, int n)
 {
 	Codegen *g = cg_of(codegen);
+	for (int i = 0; i < n; i++) {
+		int nrs[16], k = narrowed(probes[i], nrs, 16);
+		if (!k)
+			continue;
+		cg_printf(g, SEC_FAMILY, "static const int %s_syscalls[] = {", probe_cname(probes[i]));
+		for (int j = 0; j < k; j++)
+			cg_printf(g, SEC_FAMILY, "%s%d", j ? ", " : " ", nrs[j]);
+		cg_printf(g, SEC_FAMILY, " };\n");
+	}
 	/* Before the handlers, which call its accessors. */
 	cg_printf(g, SEC_EMBED, "\n#if defined(__KERNEL__) && !defined(STP_UTRACE_INCLUDED)\n"
 		  "#define STP_UTRACE_INCLUDED\n#include \"linux/utrace.c\"\n#endif\n"
@@ -230,14 +287,17 @@ static void emit_decls(void *codegen, DerivedProbe **probes, int n)
 		const ProcessData *d = probes[i]->data;
 		const char *ev = tf_events[probes[i]->kind];
 		const char *name = probe_cname(probes[i]);
+		int nrs[16], k = narrowed(probes[i], nrs, 16);
+		const char *only = k ? cg_fmt(", .syscalls = %s_syscalls, .nsyscalls = %d", name, k)
+				     : "";
 		if (d->target == PROC_PATH)
-			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_PATH, .path = %s },\n", name,
-				  ev, cg_quote(d->path, strlen(d->path)));
+			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_PATH, .path = %s%s },\n",
+				  name, ev, cg_quote(d->path, strlen(d->path)), only);
 		else if (d->target == PROC_PID)
-			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_PID, .pid = %lld },\n", name,
-				  ev, (long long)d->pid);
+			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_PID, .pid = %lld%s },\n",
+				  name, ev, (long long)d->pid, only);
 		else
-			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_ANY },\n", name, ev);
+			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_ANY%s },\n", name, ev, only);
 	}
 	cg_printf(g, SEC_FAMILY, "};\n");
 }

@@ -10,7 +10,9 @@
 #   gen-tables.sh user OUTDIR [KBUILD]  both, from /usr/include (ptrace);
 #                                       with KBUILD, errno names also for
 #                                       the kernel's restart codes (512...),
-#                                       which ptrace sees at syscall exits
+#                                       which ptrace sees at syscall exits;
+#                                       without, for the four of them it
+#                                       can see (restart_errno.h)
 #
 # A table is a string of NUL-terminated names (the first one empty) and an
 # array of 16-bit offsets into it indexed by number, 0 for no name: about
@@ -123,7 +125,7 @@ user)
 	u=/usr/include/x86_64-linux-gnu/asm/unistd_64.h
 	[ -r "$u" ] || u=/usr/include/asm/unistd_64.h
 	syscalls "$u" > "$2/stp_syscall_table.h"
-	internal=
+	internal="$(dirname "$0")/restart_errno.h"
 	if [ $# -eq 3 ]; then
 		src=$(ksrc "$3")
 		[ -n "$src" ] || die "cannot find the source tree of $3"

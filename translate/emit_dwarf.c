@@ -4,6 +4,9 @@
  * loc2c accessors of target expressions and the calls to them, and the
  * @entry stacks between a synthetic entry probe and its return probe
  * (runtime/uprobes_entry.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* memmem, open_memstream */
+#endif
 #include "translate/codegen.h"
 #include "translate/probe_dwarf.h"
 #include "translate/unwind_data.h"
@@ -42,7 +45,13 @@ static bool program_has_dwarf(const Program *p)
  * are the probed files' symbols and CFI worth their (large) tables. */
 static bool wants_symbols(Codegen *g)
 {
-	return strstr(sb_str(&g->sec[SEC_EMBED]), "#include \"unwind.c\"") != NULL;
+	static const char inc[] = "#include \"unwind.c\"";
+	for (int i = 0; i < g->p->nembeds; i++) {
+		const Embed *e = g->p->embeds[i];
+		if (memmem(e->code, e->len, inc, sizeof(inc) - 1))
+			return true;
+	}
+	return false;
 }
 
 /* ---- the runtime and the accessors, before any function or handler ---- */

@@ -5,6 +5,9 @@
  *
  *   dwr-prog MODE TRUTH [N]
  *
+ * MODE: func, struct, loop, mark, lib, threads, serve (-x: until killed),
+ * all (func, mark and lib).
+ *
  * Built -O0 and -O2, PIE and not, with -g; linked with libdwr.so. */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -114,8 +117,9 @@ static void do_struct(void)
 
 static void do_loop(int n)
 {
+	/* $$locals and $$parms as SystemTap prints them: name=%#x, "0x0" too. */
 	for (int i = 0, sum = 0; i < n; sum += i, i++)
-		fprintf(truth, "i %d sum %d\n", i, sum);
+		fprintf(truth, "i %d sum %d\ni=0x%x sum=0x%x | n=0x%x\n", i, sum, i, sum, n);
 	fprintf(truth, "loop %d\n", loop(n));
 }
 
@@ -196,7 +200,12 @@ int main(int argc, char **argv)
 		do_lib(n);
 	else if (!strcmp(m, "threads"))
 		do_threads(n);
-	else if (!strcmp(m, "serve"))
+	else if (!strcmp(m, "all")) {
+		/* One run for the translate tier's kernel guest. */
+		do_func(n);
+		do_mark(n);
+		do_lib(n);
+	} else if (!strcmp(m, "serve"))
 		do_serve();
 	else
 		return 2;

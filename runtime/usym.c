@@ -4,6 +4,10 @@
 #define RUNTIME_USYM_C
 
 #include "usym.h"
+/* The task accessors (stp_task_tgid, and the tracer's stp_task_read that
+ * unwind.c uses): the tapset includes this file before anything else
+ * brings them. */
+#include "task_info.c"
 
 /* One mapping of a file: what the platform tells. */
 struct stp_umap {

@@ -226,6 +226,7 @@ int pass3_translate(Session *s, StrBuf *out)
 	emit_embeds(g);
 	emit_globals(g);
 	compute_uses(g);
+	emit_dwarf_runtime(g);
 	emit_functions(g);
 	emit_probes(g);
 	emit_lifecycle(g);

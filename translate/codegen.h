@@ -154,6 +154,12 @@ Val emit_regex(Codegen *g, Expr *e);
 Val emit_stat(Codegen *g, Expr *e);
 const char *emit_stat_data(Codegen *g, Expr *of, Loc loc);
 
+/* emit_dwarf.c: the DWARF families' runtime includes and accessors
+ * (before functions and handlers), their target expressions and @entry. */
+void emit_dwarf_runtime(Codegen *g);
+Val emit_dwarf_access(Codegen *g, Expr *e, const DwarfAccess *a);
+Val emit_dwarf_entry(Codegen *g, Expr *e);
+
 /* emit_stmt.c */
 void emit_block_stmts(Codegen *g, Stmt **v, int n);
 void emit_stmt(Codegen *g, Stmt *s);

@@ -448,9 +448,9 @@ static Val emit_in(Codegen *g, Expr *e)
 	return val(cg_fmt("(int64_t)stp_map_exists(&%s, %s)", m, keys), TY_LONG, false);
 }
 
-/* The process family's context variables: accessors its runtime part
- * (runtime/utrace-probes.h) provides.  DWARF accesses need the uprobes
- * family's emission, which this build does not have yet: pass 4 refuses. */
+/* Context variables: the process family's come from its runtime part
+ * (runtime/utrace-probes.h); DWARF accesses ($var, @var, @cast) call
+ * their loc2c accessors (emit_dwarf.c). */
 static Val emit_target(Codegen *g, Expr *e)
 {
 	const CtxVar *cv = e->sema;
@@ -471,10 +471,7 @@ static Val emit_target(Codegen *g, Expr *e)
 		return val(t, TY_STRING, true);
 	}
 	case CTX_DWARF:
-		if (!g->unbuildable)
-			g->unbuildable = cg_fmt("%s: reading the probed program's variables has no "
-						"runtime support in this build yet", cv->name);
-		return cv->type == TY_STRING ? val("\"\"", TY_STRING, true) : val("0", TY_LONG, true);
+		return emit_dwarf_access(g, e, (const DwarfAccess *)cv);
 	}
 	return val("0", TY_LONG, true);
 }
@@ -549,8 +546,10 @@ Val emit_expr(Codegen *g, Expr *e)
 		return emit_in(g, e);
 	case E_STAT:
 		return emit_stat(g, e);
-	case E_TARGET:
+	case E_TARGET: case E_ATVAR: case E_CAST: case E_AUTOCAST:
 		return emit_target(g, e);
+	case E_ENTRY:
+		return emit_dwarf_entry(g, e);
 	case E_EMBEDDED:
 		return emit_embedded_expr(g, e);
 	case E_CONST:

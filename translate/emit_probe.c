@@ -35,6 +35,8 @@ static void emit_handler(Codegen *g, DerivedProbe *dp)
 	cg_line(g, "struct %s_locals *l = &STP_LOCALS(c, struct stp_all_locals)->probe.p%d;", name,
 		dp->index);
 	cg_line(g, "(void)l;");
+	if (dp->family->emit_handler)
+		dp->family->emit_handler(g, dp, false);
 	if (dp->cond) {
 		/* The probe runs only while its condition holds (SystemTap arms
 		 * and disarms it; testing at each hit is the same to the script). */
@@ -48,6 +50,8 @@ static void emit_handler(Codegen *g, DerivedProbe *dp)
 		r.nstr = 0;
 	}
 	routine_begin(g, &r, dp->locals, dp->nlocals);
+	if (dp->family->emit_handler)
+		dp->family->emit_handler(g, dp, true);
 	if (dp->body && dp->body->kind == S_BLOCK)
 		emit_block_stmts(g, dp->body->stmts, (int)dp->body->n);
 	else if (dp->body)
@@ -108,6 +112,36 @@ static void group_families(Codegen *g)
 			fatal("out of memory");
 		fams[k].v[fams[k].n++] = dp;
 	}
+	/* Arming order: by the family's order, then first use (stable). */
+	for (int k = 1; k < nfams; k++) {
+		FamilyProbes f = fams[k];
+		int j = k;
+		for (; j > 0 && fams[j - 1].f->order > f.f->order; j--)
+			fams[j] = fams[j - 1];
+		fams[j] = f;
+	}
+}
+
+/* Whether a family needs the kernel's utrace layer (see ProbeFamily). */
+static bool any_utrace(void)
+{
+	for (int k = 0; k < nfams; k++)
+		if (fams[k].f->uses_utrace)
+			return true;
+	return false;
+}
+
+static void emit_utrace_init(Codegen *g)
+{
+	if (any_utrace())
+		cg_printf(g, SEC_LIFE, "#ifdef __KERNEL__\n\trc = stp_utrace_init();\n"
+			  "\tif (rc)\n\t\tgoto fail;\n#endif\n");
+}
+
+static void emit_utrace_exit(Codegen *g)
+{
+	if (any_utrace())
+		cg_printf(g, SEC_LIFE, "#ifdef __KERNEL__\n\tstp_utrace_exit();\n#endif\n");
 }
 
 void emit_probes(Codegen *g)
@@ -117,7 +151,7 @@ void emit_probes(Codegen *g)
 	/* A family without registration code still gets its handlers (so -p3
 	 * shows them), but the module cannot be built: pass 4 says why. */
 	for (int k = 0; k < nfams; k++)
-		if (!fams[k].f->emit_init) {
+		if (!fams[k].f->emit_init && !fams[k].f->emit_started) {
 			DerivedProbe *dp = fams[k].v[0];
 			g->unbuildable = cg_fmt("probe point %s: the %s probe family has no runtime "
 						"support in this build yet", point_text(dp->point),
@@ -160,6 +194,7 @@ void emit_lifecycle(Codegen *g)
 	for (int k = 0; k < nfams; k++)
 		if (is_begin_end(fams[k].f) && fams[k].f->emit_init)
 			fams[k].f->emit_init(g, fams[k].v, fams[k].n);
+	emit_utrace_init(g);
 	for (int k = 0; k < nfams; k++)
 		if (!is_begin_end(fams[k].f) && fams[k].f->emit_init)
 			fams[k].f->emit_init(g, fams[k].v, fams[k].n);
@@ -171,12 +206,14 @@ void emit_lifecycle(Codegen *g)
 	for (int k = nfams - 1; k >= 0; k--)
 		if (!is_begin_end(fams[k].f) && fams[k].f->emit_exit)
 			fams[k].f->emit_exit(g, fams[k].v, fams[k].n);
+	emit_utrace_exit(g);
 	cg_printf(g, SEC_LIFE, "\tstp_runtime_exit();\n");
 	emit_globals_free(g);
 	cg_printf(g, SEC_LIFE, "\treturn rc;\n}\n\nvoid stp_probes_stop(void)\n{\n");
 	for (int k = nfams - 1; k >= 0; k--)
 		if (!is_begin_end(fams[k].f) && fams[k].f->emit_exit)
 			fams[k].f->emit_exit(g, fams[k].v, fams[k].n);
+	emit_utrace_exit(g);
 	cg_printf(g, SEC_LIFE, "\tstp_runtime_quiesce();\n\tstp_session_stopping();\n");
 	for (int k = 0; k < nfams; k++)
 		if (is_begin_end(fams[k].f) && fams[k].f->emit_exit)

@@ -578,4 +578,13 @@ const ProbeFamily family_dwarf = {
 	.print_point = print_point,
 	.p2_header = p2_header,
 	.p2_details = p2_details,
+	.emit_decls = dwarf_emit_decls,
+	.emit_init = dwarf_emit_init,
+	.emit_started = dwarf_emit_started,
+	.emit_exit = dwarf_emit_exit,
+	.emit_handler = emit_dwarf_handler,
+	/* Armed after the process family, so disarmed before it: the
+	 * breakpoints go before the utrace engines they ride on. */
+	.order = 1,
+	.uses_utrace = true,
 };

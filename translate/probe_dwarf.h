@@ -77,6 +77,13 @@ int dw_expand_statements(DwMatch *w);
 int dw_expand_marks(DwMatch *w);
 int dw_expand_plts(DwMatch *w);
 
+/* emit_dwarf.c: the family's pass-3 hooks (ProbeFamily.emit_*). */
+void dwarf_emit_decls(void *codegen, DerivedProbe **probes, int n);
+void dwarf_emit_init(void *codegen, DerivedProbe **probes, int n);
+void dwarf_emit_started(void *codegen, DerivedProbe **probes, int n);
+void dwarf_emit_exit(void *codegen, DerivedProbe **probes, int n);
+void emit_dwarf_handler(void *codegen, DerivedProbe *dp, bool after_cond);
+
 /* probe_dwarf.c */
 /* A new concrete probe of kind k at addr in w->m; its point is a copy of
  * the matched one with the process (and library) resolved, for the caller

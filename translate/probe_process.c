@@ -297,18 +297,10 @@ static void emit_decls(void *codegen, DerivedProbe **probes, int n)
 			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_PID, .pid = %lld%s },\n",
 				  name, ev, (long long)d->pid, only);
 		else
-			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_ANY%s },\n", name, ev, only);
+			cg_printf(g, SEC_FAMILY, "\t{ &%s_desc, %s, STP_TF_ANY, .pid = 0%s },\n", name,
+				  ev, only);
 	}
 	cg_printf(g, SEC_FAMILY, "};\n");
-}
-
-/* The kernel's utrace layer comes up before the begin probes run. */
-static void emit_init(void *codegen, DerivedProbe **probes, int n)
-{
-	(void)probes;
-	(void)n;
-	cg_printf(cg_of(codegen), SEC_LIFE, "#ifdef __KERNEL__\n\trc = stp_utrace_init();\n"
-		  "\tif (rc)\n\t\tgoto fail;\n#endif\n");
 }
 
 /* Reports of processes that already run come at once. */
@@ -323,8 +315,8 @@ static void emit_exit(void *codegen, DerivedProbe **probes, int n)
 {
 	(void)probes;
 	(void)n;
-	cg_printf(cg_of(codegen), SEC_LIFE, "\tstp_utrace_probes_stop();\n"
-		  "#ifdef __KERNEL__\n\tstp_utrace_exit();\n#endif\n");
+	/* stp_utrace_exit follows every family's exit (emit_probe.c). */
+	cg_printf(cg_of(codegen), SEC_LIFE, "\tstp_utrace_probes_stop();\n");
 }
 
 const ProbeFamily family_process = {
@@ -334,9 +326,9 @@ const ProbeFamily family_process = {
 	.list_vars = list_vars,
 	.unprivileged_denied = unprivileged_denied,
 	.emit_decls = emit_decls,
-	.emit_init = emit_init,
 	.emit_exit = emit_exit,
 	.emit_started = emit_started,
+	.uses_utrace = true,
 };
 
 void family_process_register(MatchNode *root)

@@ -107,6 +107,17 @@ struct ProbeFamily {
 	 * families whose first events may come at once (processes that
 	 * already run); `rc = ...; if (rc) goto fail;` like emit_init. */
 	void (*emit_started)(void *codegen, DerivedProbe **probes, int n);
+	/* Optional: code at the start of each of the family's handlers, before
+	 * its condition (after_cond false) and again after the condition and
+	 * the locals (true), before the body. */
+	void (*emit_handler)(void *codegen, DerivedProbe *dp, bool after_cond);
+	/* Families are armed by increasing order (then first use) and
+	 * disarmed in reverse. */
+	int order;
+	/* The family's kernel runtime rides on the utrace layer: pass 3
+	 * brings it up (stp_utrace_init) once before any such family is
+	 * armed and takes it down after all are disarmed. */
+	bool uses_utrace;
 };
 
 /* Family data (DerivedProbe.data) for the families pass 2 knows. */

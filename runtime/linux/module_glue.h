@@ -14,10 +14,10 @@
 #include "transport_ctl.c"
 
 /* Without the utrace layer (runtime/linux/utrace.c, which a module with
- * process probes includes, defining STP_UTRACE) user memory is read here:
- * timer and begin/end probes have no task of interest, but %m and the
- * user_string family still need the copy. */
-#ifndef STP_UTRACE
+ * process or DWARF probes includes, defining STP_UTRACE_INCLUDED) user
+ * memory is read here: timer and begin/end probes have no task of
+ * interest, but %m and the user_string family still need the copy. */
+#ifndef STP_UTRACE_INCLUDED
 #include <linux/uaccess.h>
 int stp_copy_from_user(void *dst, unsigned long src, size_t n)
 {

@@ -2,6 +2,9 @@
 /* Kernel transport: parameters, the debugfs folder, the lifecycle. */
 #include "transport.h"
 #include <linux/debugfs.h>
+#include <linux/fs_struct.h>
+#include <linux/path.h>
+#include <linux/sched.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -107,6 +110,19 @@ static void stp_stop_fn(struct work_struct *work)
 	stp_ctl_kick();
 }
 
+static struct path stp_start_root;
+static bool stp_start_root_set;
+
+bool stp_transport_root(struct path *root)
+{
+	if (!READ_ONCE(stp_start_root_set))
+		return false;
+	*root = stp_start_root;
+	path_get(root);
+	return true;
+}
+
+/* In the writer's context: staprun's. */
 int stp_life_start(const struct stp_msg_start *m)
 {
 	int rc = 0;
@@ -117,6 +133,10 @@ int stp_life_start(const struct stp_msg_start *m)
 	} else {
 		stp_life = STP_LIFE_STARTING;
 		stp_start_msg = *m;
+		if (!stp_start_root_set && current->fs) {
+			get_fs_root(current->fs, &stp_start_root);
+			WRITE_ONCE(stp_start_root_set, true);
+		}
 		queue_work(stp_wq, &stp_start_work);
 	}
 	mutex_unlock(&stp_life_lock);
@@ -259,4 +279,6 @@ void stp_transport_exit(void)
 	debugfs_remove(stp_dir);
 	if (stp_parent_looked_up)
 		dput(stp_parent);
+	if (stp_start_root_set)
+		path_put(&stp_start_root);
 }

@@ -36,6 +36,13 @@ enum stp_pending_bit {
 };
 extern unsigned long stp_pending;	/* bits above */
 int stp_life_start(const struct stp_msg_start *m);
+/* The root directory of the process that sent START (staprun), with a
+ * reference the caller drops with path_put; false before START.  The
+ * probes start in a workqueue, whose root is init's: paths the script
+ * names (uprobes' files) are looked up from here, so a chrooted staprun
+ * finds them. */
+struct path;
+bool stp_transport_root(struct path *root);
 void stp_life_stop(void);
 u32 stp_life_ready_flags(void);
 s32 stp_life_start_status(void);

@@ -13,6 +13,7 @@
 #include <linux/namei.h>
 #include <linux/uaccess.h>
 #include <linux/fs.h>
+#include <linux/file.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -179,11 +180,29 @@ static int _stp_kup_ret_handler(struct uprobe_consumer *self, unsigned long func
 	return 0;
 }
 
+/* runtime/linux/transport.h; weak, since a module may place uprobes
+ * without the transport (the stap.uprobes tier's kmod). */
+struct path;
+bool stp_transport_root(struct path *root) __attribute__((weak));
+
 static struct inode *_stp_kup_inode(const char *path)
 {
-	struct path p;
+	struct path p, root;
 	struct inode *inode;
 
+	/* The probes start in a workqueue, with init's root: open the file
+	 * from staprun's, which differs when it runs chrooted (O_PATH: no
+	 * access to the contents; vfs_path_lookup is not in the headers). */
+	if (stp_transport_root && stp_transport_root(&root)) {
+		struct file *f = file_open_root(&root, path, O_PATH, 0);
+
+		path_put(&root);
+		if (IS_ERR(f))
+			return NULL;
+		inode = igrab(file_inode(f));
+		fput(f);
+		return inode;
+	}
 	if (kern_path(path, LOOKUP_FOLLOW, &p))
 		return NULL;
 	inode = igrab(d_inode(p.dentry));

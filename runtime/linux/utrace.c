@@ -8,7 +8,9 @@
 #ifndef RUNTIME_LINUX_UTRACE_C
 #define RUNTIME_LINUX_UTRACE_C
 /* module_glue.h: user memory is then read through this layer. */
-#define STP_UTRACE
+#ifndef STP_UTRACE_INCLUDED
+#define STP_UTRACE_INCLUDED
+#endif
 
 #include <linux/module.h>
 #include <linux/kernel.h>

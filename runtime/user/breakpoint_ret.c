@@ -25,16 +25,28 @@ static void _ut_bp_ret_push(struct ut_bp_thread *bt, struct ut_bp_proc *p, struc
 	unsigned long slot = (unsigned long)t->regs.uregs.rsp, orig, tramp = STP_BP_TRAMPOLINE;
 	struct ut_bp_ret *r;
 
-	/* At the entry the return address is at the stack pointer; older
-	 * instances at or below it belong to frames that are gone. */
-	_ut_bp_ret_drop_below(bt, slot + 1);
+	if (_ut_bp_read(p, slot, &orig, sizeof(orig)))
+		return;
+	if (orig == STP_BP_TRAMPOLINE) {
+		/* A jump from one probed entry to another with the same return
+		 * address (a PLT slot into the library's function, a tail
+		 * call): both instances return through this slot, the newest
+		 * first, as the kernel's chained uretprobes do. */
+		_ut_bp_ret_drop_below(bt, slot);
+		if (bt->nrets == 0 || bt->rets[bt->nrets - 1].slot != slot)
+			return;
+		orig = bt->rets[bt->nrets - 1].orig;
+	} else {
+		/* At the entry the return address is at the stack pointer;
+		 * older instances at or below it belong to frames that are
+		 * gone. */
+		_ut_bp_ret_drop_below(bt, slot + 1);
+	}
 	if (bt->nrets == STP_UPROBE_MAXACTIVE) {
 		stp_atomic_inc_return(&stp_ups.ret_missed);
 		return;
 	}
-	if (_ut_bp_read(p, slot, &orig, sizeof(orig)) || orig == STP_BP_TRAMPOLINE)
-		return;
-	if (_ut_bp_write(p, slot, &tramp, sizeof(tramp)))
+	if (orig != STP_BP_TRAMPOLINE && _ut_bp_write(p, slot, &tramp, sizeof(tramp)))
 		return;
 	r = &bt->rets[bt->nrets++];
 	r->slot = slot;
@@ -57,20 +69,23 @@ static bool _ut_bp_ret_hit(struct ut_bp_thread *bt, struct ut_bp_proc *p, struct
 	_ut_bp_ret_drop_below(bt, slot);
 	if (bt->nrets == 0 || bt->rets[bt->nrets - 1].slot != slot)
 		return false;
-	r = bt->rets[--bt->nrets];
-	t->regs.uregs.rip = r.orig;
+	t->regs.uregs.rip = bt->rets[bt->nrets - 1].orig;
 	t->regs_dirty = true;
-	if (!ut_bp.armed)
-		return true;
-	s = &ut_bp.sites[r.site];
-	ut_current = t;
-	for (i = 0; i < s->n; i++) {
-		const struct stp_uprobe *u = &stp_ups.probes[ut_bp.order[s->first + i]];
+	/* Every instance of this slot (chained entries), newest first. */
+	while (bt->nrets > 0 && bt->rets[bt->nrets - 1].slot == slot) {
+		r = bt->rets[--bt->nrets];
+		if (!ut_bp.armed)
+			continue;
+		s = &ut_bp.sites[r.site];
+		ut_current = t;
+		for (i = 0; i < s->n; i++) {
+			const struct stp_uprobe *u = &stp_ups.probes[ut_bp.order[s->first + i]];
 
-		if (u->ret && _stp_uprobe_wanted(u, t))
-			_stp_uprobe_run(u, t, &t->regs, r.func, r.orig);
+			if (u->ret && _stp_uprobe_wanted(u, t))
+				_stp_uprobe_run(u, t, &t->regs, r.func, r.orig);
+		}
+		ut_current = prev;
 	}
-	ut_current = prev;
 	return true;
 }
 

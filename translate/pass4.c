@@ -52,6 +52,27 @@ static int copy_file(const char *from, const char *to)
 	return 0;
 }
 
+/* -m NAME: the module, built or from the cache, is also copied to the
+ * current folder, and -p4 names that copy. */
+static int deliver(Session *s, char *built, const char *ext, char **module)
+{
+	if (s->module_name) {
+		char local[4096];
+		snprintf(local, sizeof(local), "%s.%s", s->module_name, ext);
+		if (copy_file(built, local)) {
+			report_failed(4);
+			free(built);
+			return 1;
+		}
+		if (s->last_pass == 4) {
+			free(built);
+			built = strdup(local);
+		}
+	}
+	*module = built;
+	return 0;
+}
+
 /* The cache is used unless disabled or $SYSTEMTAP_DIR cannot be written. */
 static bool open_cache(Session *s, Cache *c)
 {
@@ -90,8 +111,7 @@ int pass34(Session *s, StrBuf *csrc, const PassTimer *t3, char **module)
 			report_cached(s, 4, hit);
 			free(src);
 			cache_close(&cache);
-			*module = hit;
-			return 0;
+			return deliver(s, hit, ext, module);
 		}
 	}
 
@@ -137,21 +157,7 @@ int pass34(Session *s, StrBuf *csrc, const PassTimer *t3, char **module)
 		}
 	}
 	report_pass4(s, &t4, built);
-	/* -m NAME: the module is also copied to the current folder. */
-	if (s->module_name) {
-		char local[4096];
-		snprintf(local, sizeof(local), "%s.%s", s->module_name, ext);
-		if (copy_file(built, local)) {
-			report_failed(4);
-			return 1;
-		}
-		if (s->last_pass == 4) {
-			free(built);
-			built = strdup(local);
-		}
-	}
-	*module = built;
-	return 0;
+	return deliver(s, built, ext, module);
 fail3:
 	if (cached)
 		cache_close(&cache);

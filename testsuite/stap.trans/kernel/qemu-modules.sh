@@ -4,7 +4,11 @@
 #   qemu-modules.sh BUILDDIR MODDIR
 #
 # MODDIR holds NAME.ko files and, for each, an optional NAME.args (staprun
-# options, one line) and NAME.globals (NAME=VALUE words after the module).  The guest (TCG, 2 vCPUs, panic_on_warn)
+# options, one line) and NAME.globals (NAME=VALUE words after the module),
+# or a NAME.run guest shell fragment that replaces the plain staprun line
+# (for runs that need a process started first, a signal sent mid-run...;
+# it sees STAPRUN, KO, ARGS and GLOBALS, its stdout and stderr are the
+# module's, and its status is rc).  The guest (TCG, 2 vCPUs, panic_on_warn)
 # chroots into the host's root, shared read-only over 9p, and runs
 # BUILDDIR's staprun on each module in turn; for each it prints
 #   === NAME / rc=N / OUT: line... / ERR: line...
@@ -37,7 +41,12 @@ for ko in *.ko; do
 	[ -f \$name.args ] && args=\$(cat \$name.args)
 	[ -f \$name.globals ] && globals=\$(cat \$name.globals)
 	echo "=== \$name"
-	eval "$BUILD/staprun/staprun \$args ./\$ko \$globals" > /run/out 2> /run/err < /dev/null
+	if [ -f \$name.run ]; then
+		STAPRUN=$BUILD/staprun/staprun KO=\$PWD/\$ko ARGS=\$args GLOBALS=\$globals \\
+			sh ./\$name.run > /run/out 2> /run/err < /dev/null
+	else
+		eval "$BUILD/staprun/staprun \$args ./\$ko \$globals" > /run/out 2> /run/err < /dev/null
+	fi
 	echo "rc=\$?"
 	sed 's/^/OUT: /' /run/out
 	sed 's/^/ERR: /' /run/err

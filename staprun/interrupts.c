@@ -1,7 +1,11 @@
 /* One signal event, one interrupt: a copy forwarded by stap and the copy
  * that reached staprun directly are paired by signal and origin, in either
  * order; each copy pairs with at most one of the other kind, so N group
- * signals from one sender still count N. */
+ * signals from one sender still count N.  When the second copy arrives
+ * while the first is still pending in staprun, the kernel merges them
+ * (SIGINT is no realtime signal) and one is read: the survivor, left
+ * waiting, pairs with a copy of the next such signal, whose other copy
+ * counts, so the total stays right. */
 #include "interrupts.h"
 #include <signal.h>
 #include <stddef.h>

@@ -71,5 +71,9 @@ int main(void)
 	check("copies from two senders are two interrupts", n, 2);
 	n = copy('q', SIGINT, 100, 0) + copy('f', SIGINT, 100, 1);
 	check("a sigqueue from another process is not a forwarded copy", n, 2);
+	/* A copy that arrives while its twin is still pending is merged
+	 * into it by the kernel (not a realtime signal): one read. */
+	n = copy('d', SIGINT, 100, 0) + copy('f', SIGINT, 100, 500) + copy('d', SIGINT, 100, 501);
+	check("a copy merged by the kernel, then a second group SIGINT: two interrupts", n, 2);
 	return failures ? 1 : 0;
 }

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #endif
 #include "stapio.h"
+#include "interrupts.h"
 #include "kmod.h"
 #include "merge.h"
 #include "msg.h"
@@ -351,7 +352,9 @@ static void on_signals(struct stapio *s)
 		case SIGINT:
 		case SIGTERM:
 		case SIGHUP:
-			interrupt(s);
+			/* A group's signal comes twice: directly and from stap. */
+			if (intr_is_new(&si, getppid(), now_ms()))
+				interrupt(s);
 			break;
 		case SIGQUIT:
 			/* Detaching leaves a kernel module running; a tracer

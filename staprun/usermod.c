@@ -40,8 +40,12 @@ static void send_error(int fd, const char *fmt, ...)
 static void tracer_child(int fd, const char *path, const struct options *o)
 {
 	child_reset();
-	/* stapio turns these into STOP; the tracer must outlive them. */
+	/* stapio turns these into STOP; the tracer must outlive them (a
+	 * signal to the whole process group reaches it too).  It ends when
+	 * stapio's socket closes, or by SIGKILL. */
 	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "translate/build.h"
 #include "translate/report.h"
+#include "staprun/interrupts.h"
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -45,24 +46,26 @@ static const char *find_staprun(void)
 
 static volatile sig_atomic_t child_pid, timed_out;
 
-/* SIGTERM, SIGHUP and -T's SIGALRM reach staprun through us. */
-static void forward(int sig)
+/* Every SIGINT, SIGTERM and SIGHUP goes on to staprun, with its origin
+ * (staprun/interrupts.h): one sent to stap alone must reach staprun or the
+ * run never ends, and staprun counts the copy that also reached it
+ * directly (a signal to the whole process group: Ctrl-C, kill -INT -PGID)
+ * once.  -T's SIGALRM becomes a SIGTERM of stap's own. */
+static void forward(int sig, siginfo_t *si, void *uc)
 {
-	if (child_pid > 0)
-		kill((pid_t)child_pid, sig == SIGALRM ? SIGTERM : sig);
-	if (sig == SIGALRM)
-		timed_out = 1;
-}
+	union sigval v = { .sival_int = INTR_FROM_STAP };
 
-/* A terminal's SIGINT (si_code SI_KERNEL) reaches staprun itself, which is
- * in our process group; one sent to stap alone by a process (kill -INT
- * PID: SI_USER, SI_QUEUE, SI_TKILL) must be passed on, as SystemTap's stap
- * does, or the run never ends. */
-static void forward_int(int sig, siginfo_t *si, void *uc)
-{
 	(void)uc;
-	if (si && si->si_code <= 0)
-		forward(sig);
+	if (sig == SIGALRM) {
+		timed_out = 1;
+		sig = SIGTERM;
+	} else if (si && si->si_code > 0) {
+		v.sival_int = INTR_FROM_KERNEL;
+	} else if (si) {
+		v.sival_int = (int)si->si_pid;
+	}
+	if (child_pid > 0)
+		sigqueue((pid_t)child_pid, sig, v);
 }
 
 int pass5_run(Session *s, const char *module)
@@ -122,9 +125,8 @@ int pass5_run(Session *s, const char *module)
 	report_start(&t5);
 	fflush(stdout);
 	fflush(stderr);
-	struct sigaction sa = { .sa_handler = forward }, old[4];
-	struct sigaction sint = { .sa_sigaction = forward_int, .sa_flags = SA_SIGINFO };
-	sigaction(SIGINT, &sint, &old[0]);
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO }, old[4];
+	sigaction(SIGINT, &sa, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
 	sigaction(SIGHUP, &sa, &old[2]);
 	sigaction(SIGALRM, &sa, &old[3]);

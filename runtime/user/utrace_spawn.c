@@ -135,12 +135,17 @@ static void ut_spawn_child(const char *path, char *const argv[], char *const env
 			   int cfgfd, int errfd)
 {
 	static struct ut_filter_msg msg;
+	/* The tracer process ignores the signals stapio turns into STOP, and
+	 * ignored stays ignored across exec: the command gets the defaults,
+	 * as staprun's own -c command does (staprun/target.c). */
+	static const int dfl[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR2, SIGPIPE };
 	struct sigaction sa;
 	char c;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &sa, NULL);
+	for (size_t i = 0; i < sizeof(dfl) / sizeof(dfl[0]); i++)
+		sigaction(dfl[i], &sa, NULL);
 	sigprocmask(SIG_SETMASK, &ut_orig_sigmask, NULL);
 	if (read(cfgfd, &c, 1) != 1)
 		_exit(127);	/* the tracer could not seize us */

@@ -6,7 +6,6 @@
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs_struct.h>
-#include <linux/namei.h>
 #include <linux/path.h>
 #include <linux/mm_types.h>
 #include <linux/sched/mm.h>

@@ -37,9 +37,10 @@
 #endif
 
 /* Lock attempts on a global before the probe is skipped, and the pause
- * between two attempts in microseconds: 1 ms in all by default. */
+ * between two attempts in microseconds: 10 ms in all by default.  1000 is
+ * the default SystemTap documents (stap(1)); its runtime uses 100. */
 #ifndef MAXTRYLOCK
-#define MAXTRYLOCK 100
+#define MAXTRYLOCK 1000
 #endif
 #ifndef TRYLOCKDELAY
 #define TRYLOCKDELAY 10

@@ -5,6 +5,8 @@
 #include <linux/fs.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
+#include <linux/fs_struct.h>
+#include <linux/path.h>
 #include <linux/mm_types.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -34,9 +36,74 @@ pid_t stp_task_ppid(struct task_struct *t)
 	return ppid;
 }
 
+/* t's root as current sees it, in scratch (NULL when it is current's own
+ * root or t has none).  No reference is taken: under the caller's RCU read
+ * lock the dentry and mount stay valid, as d_path treats current's root;
+ * a chroot racing with this only makes one lookup miss. */
+static char *stp_task_root_in(struct task_struct *t, char *scratch, int len)
+{
+	struct path root, mine;
+	char *p;
+
+	task_lock(t);
+	if (!t->fs) {
+		task_unlock(t);
+		return NULL;
+	}
+	spin_lock(&t->fs->lock);
+	root = t->fs->root;
+	spin_unlock(&t->fs->lock);
+	task_unlock(t);
+	if (!current->fs)
+		return NULL;
+	spin_lock(&current->fs->lock);
+	mine = current->fs->root;
+	spin_unlock(&current->fs->lock);
+	if (path_equal(&root, &mine))
+		return NULL;
+	p = d_path(&root, scratch, len);
+	return IS_ERR(p) || !strcmp(p, "/") ? NULL : p;
+}
+
+/* exe's path as t sees it, in buf: without the part that leads to t's
+ * root when t lives under another root (a chroot) than current.  The
+ * whole path may be longer than len before that part goes. */
+static int stp_exe_path_of_other(struct task_struct *t, struct file *exe, char *buf, size_t len)
+{
+	char *scratch = kmalloc(2 * PATH_MAX, GFP_ATOMIC | __GFP_NOWARN);
+	char *path, *root;
+	size_t n;
+	int err = 0;
+
+	if (!scratch)
+		return -ENOMEM;
+	path = d_path(&exe->f_path, scratch, PATH_MAX);
+	if (IS_ERR(path)) {
+		err = PTR_ERR(path);
+		goto out;
+	}
+	rcu_read_lock();
+	root = stp_task_root_in(t, scratch + PATH_MAX, PATH_MAX);
+	n = root ? strlen(root) : 0;
+	if (n && !strncmp(path, root, n) && path[n] == '/')
+		path += n;
+	rcu_read_unlock();
+	n = strlen(path);
+	if (n >= len)
+		err = -ENAMETOOLONG;
+	else
+		memcpy(buf, path, n + 1);
+out:
+	kfree(scratch);
+	return err;
+}
+
 /* The mm's exe_file, read under task_lock (which keeps t->mm from going
  * away) and pinned with an RCU-safe reference, so no mm reference (whose
- * last put may sleep) is needed. */
+ * last put may sleep) is needed.  The path is the one the process itself
+ * would see: the finder matches execs from the exec'ing task, and the
+ * processes found at start (from a kworker, whose root is the global
+ * one) must match the same way. */
 int stp_task_exe_path(struct task_struct *t, char *buf, size_t len)
 {
 	struct file *exe = NULL;
@@ -60,6 +127,11 @@ int stp_task_exe_path(struct task_struct *t, char *buf, size_t len)
 	task_unlock(t);
 	if (!exe)
 		return -ENOENT;
+	if (t != current) {
+		err = stp_exe_path_of_other(t, exe, buf, len);
+		fput(exe);
+		return err;
+	}
 	path = d_path(&exe->f_path, buf, len);
 	if (IS_ERR(path))
 		err = PTR_ERR(path);

@@ -21,6 +21,8 @@
  *                           until SIGUSR1, then checks every result
  *   pt-work stopchild       a child stops itself with SIGSTOP; the
  *                           parent sees the stop, continues it, reaps it
+ *   pt-work readfifo FIFO FILE  writes its pid to FILE, then sits in one
+ *                           read() of FIFO until a line comes; prints it
  *
  * Markers: getpgid(MARK_ON) and getpgid(MARK_OFF) (both fail with ESRCH)
  * bracket the calls a "window" script prints; getpgid(MARK_IDS) is where
@@ -431,6 +433,32 @@ static void do_stopchild(void)
 	say("child exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
+/* Opened read-write, the fifo never blocks the open nor reads an end of
+ * file: the process waits in read() itself, where a tracer may leave it. */
+static void do_readfifo(const char *fifo, const char *file)
+{
+	char line[256];
+	size_t len = 0;
+	int fd = open(fifo, O_RDWR);
+
+	if (fd < 0)
+		die(fifo);
+	write_pid(file);
+	while (len < sizeof(line) - 1) {
+		ssize_t n = read(fd, line + len, sizeof(line) - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			die("read interrupted");
+		if (n <= 0)
+			die("read");
+		len += (size_t)n;
+		if (line[len - 1] == '\n')
+			break;
+	}
+	line[len] = 0;
+	say("read %s", line);
+}
+
 static long num(int argc, char **argv, int i)
 {
 	if (i >= argc) {
@@ -470,6 +498,8 @@ int main(int argc, char **argv)
 		do_serve(argv[2]);
 	else if (!strcmp(m, "stopchild"))
 		do_stopchild();
+	else if (!strcmp(m, "readfifo") && argc > 3)
+		do_readfifo(argv[2], argv[3]);
 	else {
 		fprintf(stderr, "pt-work: unknown mode '%s'\n", m);
 		return 2;

@@ -8,7 +8,8 @@
 # or a NAME.run guest shell fragment that replaces the plain staprun line
 # (for runs that need a process started first, a signal sent mid-run...;
 # it sees STAPRUN, KO, ARGS and GLOBALS, its stdout and stderr are the
-# module's, and its status is rc).  The guest (TCG, 2 vCPUs, panic_on_warn)
+# module's, and its status is rc; each run is limited to MODULE_TIMEOUT
+# seconds, 300 by default).  The guest (TCG, 2 vCPUs, panic_on_warn)
 # chroots into the host's root, shared read-only over 9p, and runs
 # BUILDDIR's staprun on each module in turn; for each it prints
 #   === NAME / rc=N / OUT: line... / ERR: line...
@@ -20,6 +21,7 @@ MODS=$(cd "$2" && pwd)
 KVER=${KVER:-6.1.0-50-amd64}
 VMLINUZ=/boot/vmlinuz-$KVER
 TIMEOUT=${QEMU_TIMEOUT:-900}
+MODTIMEOUT=${MODULE_TIMEOUT:-300}
 WORK=$MODS/qemu
 
 for need in "$VMLINUZ" /bin/busybox; do
@@ -41,11 +43,15 @@ for ko in *.ko; do
 	[ -f \$name.args ] && args=\$(cat \$name.args)
 	[ -f \$name.globals ] && globals=\$(cat \$name.globals)
 	echo "=== \$name"
+	# A run that never ends (a module nothing stops) must not stall the
+	# rest of the batch: it gets SIGTERM (staprun stops the probes) and
+	# rc=124.
 	if [ -f \$name.run ]; then
 		STAPRUN=$BUILD/staprun/staprun KO=\$PWD/\$ko ARGS=\$args GLOBALS=\$globals \\
-			sh ./\$name.run > /run/out 2> /run/err < /dev/null
+			timeout $MODTIMEOUT sh ./\$name.run > /run/out 2> /run/err < /dev/null
 	else
-		eval "$BUILD/staprun/staprun \$args ./\$ko \$globals" > /run/out 2> /run/err < /dev/null
+		eval "timeout $MODTIMEOUT $BUILD/staprun/staprun \$args ./\$ko \$globals" \\
+			> /run/out 2> /run/err < /dev/null
 	fi
 	echo "rc=\$?"
 	sed 's/^/OUT: /' /run/out

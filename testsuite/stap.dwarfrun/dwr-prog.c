@@ -5,8 +5,8 @@
  *
  *   dwr-prog MODE TRUTH [N]
  *
- * MODE: func, struct, loop, mark, lib, threads, serve (-x: until killed),
- * all (func, mark and lib).
+ * MODE: func, struct, loop, mark, lib, libc, threads, serve (-x: until
+ * killed), all (func, mark and lib).
  *
  * Built -O0 and -O2, PIE and not, with -g; linked with libdwr.so. */
 #define _GNU_SOURCE
@@ -144,6 +144,20 @@ static void do_lib(int n)
 	}
 }
 
+/* A libc function libc itself does not call while this runs (only
+ * versionsort does), probed in libc.so.6: N calls, arguments and
+ * results as the program saw them. */
+static void do_libc(int n)
+{
+	char a[32], b[32];
+	for (int i = 1; i <= n; i++) {
+		snprintf(a, sizeof(a), "v%d.%d", i, 10 - i);
+		snprintf(b, sizeof(b), "v%d.%d", i, i);
+		int r = strverscmp(a, b);
+		fprintf(truth, "vers %s %s\nvret %d\n", a, b, r);
+	}
+}
+
 static int nthread_calls;
 
 static void *thread_main(void *arg)
@@ -198,6 +212,8 @@ int main(int argc, char **argv)
 		do_mark(n);
 	else if (!strcmp(m, "lib"))
 		do_lib(n);
+	else if (!strcmp(m, "libc"))
+		do_libc(n);
 	else if (!strcmp(m, "threads"))
 		do_threads(n);
 	else if (!strcmp(m, "all")) {

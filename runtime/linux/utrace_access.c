@@ -34,6 +34,48 @@ pid_t stp_task_ppid(struct task_struct *t)
 	return ppid;
 }
 
+/* runtime/linux/transport.h; weak, since the layer also runs in modules
+ * without the transport (the kernel tier's test drivers). */
+bool stp_transport_root(struct path *root) __attribute__((weak));
+
+/* A kernel thread's d_path is from init's root, but the paths a script
+ * names are from staprun's: the start scan runs in a workqueue, and with
+ * staprun chrooted a running program's path would carry the chroot's
+ * prefix (and not fit the caller's buffer, sized for the targets) and
+ * match nothing.  Returns the path without that prefix, in BUF, or NULL
+ * when d_path from the task's own root is the answer.  May not sleep. */
+static char *stp_exe_path_from_start_root(const struct path *exe, char *buf, size_t len)
+{
+	struct path root;
+	char *big, *p, *rp, *res;
+	size_t rl;
+
+	if (!(current->flags & PF_KTHREAD) || !stp_transport_root || !stp_transport_root(&root))
+		return NULL;
+	big = kmalloc(PATH_MAX, GFP_ATOMIC);
+	res = ERR_PTR(-ENOMEM);
+	if (!big)
+		goto out;
+	/* The root's own path goes before the exe's, in the same buffer. */
+	p = d_path(exe, big, PATH_MAX);
+	res = p;
+	if (IS_ERR(p))
+		goto out;
+	rp = p > big ? d_path(&root, big, p - big) : ERR_PTR(-ENAMETOOLONG);
+	rl = IS_ERR(rp) ? 0 : strlen(rp);
+	if (rl > 1 && !strncmp(p, rp, rl) && p[rl] == '/')
+		p += rl;
+	res = ERR_PTR(-ENAMETOOLONG);
+	if (strlen(p) < len) {
+		memcpy(buf, p, strlen(p) + 1);
+		res = buf;
+	}
+out:
+	kfree(big);
+	path_put(&root);
+	return res;
+}
+
 /* The mm's exe_file, read under task_lock (which keeps t->mm from going
  * away) and pinned with an RCU-safe reference, so no mm reference (whose
  * last put may sleep) is needed. */
@@ -60,7 +102,9 @@ int stp_task_exe_path(struct task_struct *t, char *buf, size_t len)
 	task_unlock(t);
 	if (!exe)
 		return -ENOENT;
-	path = d_path(&exe->f_path, buf, len);
+	path = stp_exe_path_from_start_root(&exe->f_path, buf, len);
+	if (!path)
+		path = d_path(&exe->f_path, buf, len);
 	if (IS_ERR(path))
 		err = PTR_ERR(path);
 	else

@@ -2,7 +2,7 @@
 # the same process's bursts with nothing loaded, ratios of added costs,
 # and the targets of issue 8 item 9 and issue 6 item 7.
 declare -A label=([ours]="ustap" [stap]="SystemTap 4.8" [bpf]="bpftrace"
-	[tp]="minimal tracepoint module" [oursfn]="ustap" [bpffn]="bpftrace")
+	[tp]="minimal tp module" [oursfn]="ustap" [bpffn]="bpftrace")
 
 minimum() { sort -n "$1" | head -n 1; }
 median() {

@@ -3,7 +3,8 @@
 # (so the host paths the scripts name are the paths probed here).
 # Environment: PEER_DIR (programs, modules and notes the host made),
 # BUILD (the project's build folder: its staprun), BENCH_N (getppid
-# calls a burst), BENCH_HITS (work() calls a burst), BENCH_ROUNDS.
+# calls a burst), BENCH_HITS (work() calls a burst), BENCH_ROUNDS,
+# BENCH_TRACERS (a subset of ours,stap,bpf,tp,oursfn,bpffn, to debug).
 #
 # Two long-lived processes pinned to vCPU 0 run one burst per byte they
 # read: T (bench_loop, the traced program) and U (the same binary under
@@ -120,7 +121,7 @@ measure() {
 	c=$("count_$x")
 	echo "$c/$want" >> "$D/$x.counts"
 	if [ "$c" != - ] && [ "$c" != "$want" ]; then
-		say "count of $x: $c, expected $want"
+		say "count of $x: $c, expected $want; its output: $(why "$D/$x.log")"
 	fi
 }
 
@@ -136,7 +137,7 @@ done
 command -v bpftrace > /dev/null || { broken[bpf]="no bpftrace"; broken[bpffn]="no bpftrace"; }
 
 for f in T U F; do burst $f > /dev/null; done	# TCG translates the loops once
-tracers=(ours stap bpf tp oursfn bpffn)
+IFS=, read -r -a tracers <<< "${BENCH_TRACERS:-ours,stap,bpf,tp,oursfn,bpffn}"
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	burst T >> "$D/base.T"

@@ -41,7 +41,8 @@ base_row() {
 verdict() {
 	awk -v t="$1" -v v="$2" -v op="$3" -v g="$4" -v u="${5:-}" 'BEGIN {
 		ok = (op == "<=") ? v <= g : v >= g
-		printf "bench: %-40s %8.2f%s  (target %s %s%s)  %s\n", t, v, u, op, g, u, ok ? "met" : "MISSED" }'
+		printf "bench: %-40s %8.*f%s  (target %s %s%s)  %s\n", t, u ? 1 : 3, v, u, op, g, u,
+			ok ? "met" : "MISSED" }'
 }
 ratio() {
 	# ratio X Y KIND BASE: X's added cost over Y's
@@ -58,7 +59,7 @@ ratio_line() {
 	if [ -n "${6:-}" ]; then
 		verdict "$1" "$r" "$6" "$7"
 	else
-		say "$(printf '%-40s %8.2f' "$1" "$r")"
+		say "$(printf '%-40s %8.3f' "$1" "$r")"
 	fi
 }
 

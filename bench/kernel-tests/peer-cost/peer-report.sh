@@ -2,7 +2,7 @@
 # the same process's bursts with nothing loaded, ratios of added costs,
 # and the targets of issue 8 item 9 and issue 6 item 7.
 declare -A label=([ours]="ustap" [stap]="SystemTap 4.8" [bpf]="bpftrace"
-	[tp]="minimal tp module" [oursfn]="ustap" [bpffn]="bpftrace")
+	[tp]="minimal tp module" [oursfn]="ustap" [oursfe]="ustap" [bpffn]="bpftrace")
 
 # base.A: T and U run the same code; every burst with no tracer loaded
 # is a sample of the base of both.
@@ -86,7 +86,9 @@ base_row "no probe" F
 for x in oursfn bpffn; do
 	row "process.function(\"work\") by ${label[$x]}" $x traced F
 done
+row "process.statement(work's entry) by ustap" oursfe traced F
 ratio_line "per hit: ustap/bpftrace added cost" oursfn bpffn traced F "<=" 1.0
+ratio_line "same instruction: ustap/bpftrace" oursfe bpffn traced F
 for x in "${!broken[@]}"; do
 	say "${label[$x]} ($x) could not run in the guest: ${broken[$x]}"
 done

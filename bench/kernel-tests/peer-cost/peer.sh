@@ -4,7 +4,7 @@
 # Environment: PEER_DIR (programs, modules and notes the host made),
 # BUILD (the project's build folder: its staprun), BENCH_N (getppid
 # calls a burst), BENCH_HITS (work() calls a burst), BENCH_ROUNDS,
-# BENCH_TRACERS (a subset of ours,stap,bpf,tp,oursfn,bpffn, to debug).
+# BENCH_TRACERS (a subset of ours,stap,bpf,tp,oursfn,oursfe,bpffn, to debug).
 #
 # Two long-lived processes pinned to vCPU 0 run one burst per byte they
 # read: T (bench_loop, the traced program) and U (the same binary under
@@ -84,6 +84,7 @@ start_bpf() {
 }
 start_tp() { insmod /run/bench_tp.ko target="${ppid[T]}" > "$D/tp.log" 2>&1; }
 start_oursfn() { bg_start "$D/oursfn.log" "$STAPRUN" "$W/peer_fn.ko" && bg_wait "$D/oursfn.log" '^ready' 120; }
+start_oursfe() { bg_start "$D/oursfe.log" "$STAPRUN" "$W/peer_fe.ko" && bg_wait "$D/oursfe.log" '^ready' 120; }
 start_bpffn() {
 	bg_start "$D/bpffn.log" bpftrace -e "uprobe:$W/peer-work:work { @n++ }" &&
 		bg_wait "$D/bpffn.log" '^Attaching' 600
@@ -94,6 +95,7 @@ count_stap() { sed -n 's/^count //p' "$D/stap.log"; }
 count_bpf() { sed -n 's/^@n\[110\]: //p' "$D/bpf.log"; }
 count_tp() { echo -; }
 count_oursfn() { sed -n 's/^count //p' "$D/oursfn.log"; }
+count_oursfe() { sed -n 's/^count //p' "$D/oursfe.log"; }
 count_bpffn() { sed -n 's/^@n: //p' "$D/bpffn.log"; }
 
 # ---- one load of a tracer ----
@@ -147,13 +149,13 @@ done
 command -v bpftrace > /dev/null || { broken[bpf]="no bpftrace"; broken[bpffn]="no bpftrace"; }
 
 for f in T U F; do burst $f > /dev/null; done	# TCG translates the loops once
-IFS=, read -r -a tracers <<< "${BENCH_TRACERS:-ours,stap,bpf,tp,oursfn,bpffn}"
+IFS=, read -r -a tracers <<< "${BENCH_TRACERS:-ours,stap,bpf,tp,oursfn,oursfe,bpffn}"
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	for k in "${!tracers[@]}"; do
 		x=${tracers[$(((k + r) % ${#tracers[@]}))]}
 		case $x in
-		*fn) measure "$x" F ;;
+		*fn | *fe) measure "$x" F ;;
 		*) measure "$x" T U ;;
 		esac
 	done

@@ -47,6 +47,18 @@ wait_until() {
 # `# needs: hostfs` in its header.
 have_hostfs() { [ -x /host/bin/sh ]; }
 
+# host_chroot_prepare: makes /host a root to chroot into: the kernel's
+# filesystems mounted in it (tracefs and debugfs too, for tracers) and a
+# writable tmpfs on /host/run.
+host_chroot_prepare() {
+	mount -t proc proc /host/proc &&
+		mount -t sysfs sysfs /host/sys &&
+		mount -t devtmpfs devtmpfs /host/dev &&
+		mount -t debugfs debugfs /host/sys/kernel/debug &&
+		mount -t tracefs tracefs /host/sys/kernel/tracing &&
+		mount -t tmpfs tmpfs /host/run
+}
+
 # host_run PROGRAM ARGS...: runs a dynamically linked host program with
 # the host's loader and libraries (no chroot: paths stay the guest's).
 host_run() {

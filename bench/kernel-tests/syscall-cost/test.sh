@@ -13,6 +13,8 @@ ROUNDS=${BENCH_ROUNDS:-30}
 sleep 100000 &
 sleeper=$!
 loop() { taskset 1 ./bench_loop "$@"; }
+# The minimal module is in the shared lib folder (peer-cost uses it too).
+ko() { if [ -f "./$1.ko" ]; then echo "./$1.ko"; else echo "$KTEST_LIB/$1.ko"; fi; }
 in_read() { [ "$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)" = 0 ]; }
 # traced MODULE: a gated loop, traced by MODULE (target=its pid).
 traced() {
@@ -24,7 +26,7 @@ traced() {
 	p=$!
 	exec 6>&-
 	wait_until 30 in_read "$p" || return 1
-	insmod "./$1.ko" target="$p" || return 1
+	insmod "$(ko "$1")" target="$p" || return 1
 	printf x > /tmp/bench-gate
 	wait "$p"
 	rmmod "$1"
@@ -34,7 +36,7 @@ traced() {
 untraced() {
 	m=$1
 	shift
-	insmod "./$m.ko" target="$sleeper" "$@" || return 1
+	insmod "$(ko "$m")" target="$sleeper" "$@" || return 1
 	loop "$N"
 	rmmod "$m"
 }

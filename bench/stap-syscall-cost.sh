@@ -60,17 +60,15 @@ b() { tr ' ' '\n' <<< "${r[$1,$2]}" | grep . | best; }
 per() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f", (a - b) / n / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 
-w="getppid $N"
-s1=$(per "$(b "$w" strace)" "$(b "$w" plain)" "$N")
-o1=$(per "$(b "$w" all)" "$(b "$w" none)" "$N")
-echo "stap-syscall-cost: 1. $N getppid(), every syscall at entry and return"
-echo "stap-syscall-cost:    strace -f -c      $s1 us a syscall"
-echo "stap-syscall-cost:    stap (ptrace)     $o1 us a syscall"
-echo "stap-syscall-cost:    ratio stap/strace $(ratio "$o1" "$s1") (goal: 1.0x)"
-w="mix $((N / 6))"
-s2=$(per "$(b "$w" strace)" "$(b "$w" plain)" "$N")
-o2=$(per "$(b "$w" two)" "$(b "$w" none)" "$N")
-echo "stap-syscall-cost: 2. mix, $((N / 6 * 6)) syscalls, probes on getppid and getuid only"
-echo "stap-syscall-cost:    strace -f -c      $s2 us a syscall"
-echo "stap-syscall-cost:    stap (ptrace)     $o2 us a syscall"
-echo "stap-syscall-cost:    ratio stap/strace $(ratio "$o2" "$s2") (goal: 0.2x)"
+# report NUM WORKLOAD KEY GOAL TITLE: strace and the script KEY on WORKLOAD.
+report() {
+	local s o
+	s=$(per "$(b "$2" strace)" "$(b "$2" plain)" "$N")
+	o=$(per "$(b "$2" "$3")" "$(b "$2" none)" "$N")
+	echo "stap-syscall-cost: $1. $5"
+	echo "stap-syscall-cost:    strace -f -c      $s us a syscall"
+	echo "stap-syscall-cost:    stap (ptrace)     $o us a syscall"
+	echo "stap-syscall-cost:    ratio stap/strace $(ratio "$o" "$s") (goal: $4)"
+}
+report 1 "getppid $N" all 1.0x "$N getppid(), every syscall at entry and return"
+report 2 "mix $((N / 6))" two 0.2x "mix, $((N / 6 * 6)) syscalls, probes on getppid and getuid only"

@@ -254,8 +254,9 @@ void dwarf_emit_decls(void *codegen, DerivedProbe **probes, int n)
 		bool ret = d->kind == DWP_FUNCTION_RETURN || d->kind == DWP_PLT_RETURN;
 		cg_printf(g, SEC_FAMILY, "\t{ .probe = &%s_desc, .path = %s, .offset = %#llx, .vaddr = %#llx",
 			  probe_cname(probes[i]),
-			  cg_quote(d->object, strlen(d->object)), (unsigned long long)d->offset,
-			  (unsigned long long)d->addr);
+			  cg_quote(d->object, strlen(d->object)),
+			  (unsigned long long)dw_armed_offset(probes[i]),
+			  (unsigned long long)dw_armed_addr(probes[i]));
 		if (d->kind == DWP_MARK && d->semaphore)
 			cg_printf(g, SEC_FAMILY, ", .sdt_sem = %#llx",
 				  (unsigned long long)d->semaphore_offset);

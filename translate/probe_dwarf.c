@@ -507,6 +507,8 @@ static void p2_details(const DerivedProbe *dp, StrBuf *b)
 		sb_printf(b, "@%s:%d", p->decl_file, p->decl_line);
 	if (p->inlined)
 		sb_puts(b, " inlined");
+	if (dw_armed_at_entry(dp))
+		sb_printf(b, " armed=0x%" PRIx64 "(entry)", dw_armed_addr(dp));
 	if (!p->has_dwarf)
 		sb_puts(b, " nodwarf");
 	if (p->kind == DWP_MARK)

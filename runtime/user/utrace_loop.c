@@ -2,14 +2,17 @@
  * thread.
  *
  * A tracee stop costs two context switches and the tracer's syscalls, so
- * the loop blocks where strace does, in the wait itself, and makes two
- * wait calls per stop as strace does -- no poll, no signalfd read.
- * Watched fds (O_ASYNC, owned by this thread) and the timer (a POSIX
- * timer aimed at this thread) raise SIGIO instead; its handler sets a
- * flag and, if the thread is inside the blocking wait, jumps out of it.
- * The flag is checked after the jump point is armed, so a SIGIO that
- * lands just before the wait is never lost.  With no tracee at all (wait
- * has nothing to wait for) the loop sleeps in ppoll on the fds instead. */
+ * the loop blocks where strace does, in one wait4 per stop -- no poll, no
+ * signalfd read, no peek.  Watched fds (O_ASYNC, owned by this thread)
+ * and the timer (a POSIX timer aimed at this thread) raise SIGIO instead.
+ * The wake-up test and the wait4 are one stretch of code the handler
+ * knows (ut_wait4, below): a SIGIO that lands after the test but before
+ * the kernel has taken the wait moves the thread out of the stretch, one
+ * that lands during the wait restarts at the syscall instruction and is
+ * moved out the same way, and one that lands after wait4 returned leaves
+ * the reaped event in place.  So nothing is lost either way, as with
+ * musl's cancellation points.  With no tracee at all (wait has nothing to
+ * wait for) the loop sleeps in ppoll on the fds instead. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -18,12 +21,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <setjmp.h>
+#include <stdint.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define UT_WAKE_SIG SIGIO
@@ -35,8 +40,7 @@ static int ut_exit_code;
 static struct stp_user_hooks ut_hooks;
 static pid_t ut_tid;
 
-static sigjmp_buf ut_wait_jmp;
-static volatile sig_atomic_t ut_wake_pending, ut_in_wait;
+static volatile sig_atomic_t ut_wake_pending;
 
 struct ut_watch {
 	int fd;
@@ -63,13 +67,43 @@ static int ut_timer_ids;
 static timer_t ut_posix_timer;
 static uint64_t ut_armed_for;	/* the deadline the POSIX timer is set to, 0: none */
 
-static void ut_wake(int sig)
+/* long ut_wait4(volatile sig_atomic_t *pending, int *status): 0 when
+ * *pending was set, else wait4(-1, status, __WALL, NULL) as the raw
+ * syscall returns it (a pid, or -errno). */
+extern const char ut_wait4_test[], ut_wait4_syscall[], ut_wait4_woken[];
+long ut_wait4(volatile sig_atomic_t *pending, int *status);
+__asm__(
+	".text\n"
+	".p2align 4\n"
+	".type ut_wait4, @function\n"
+	"ut_wait4:\n"
+	"ut_wait4_test:\n"
+	"	movl (%rdi), %eax\n"
+	"	testl %eax, %eax\n"
+	"	jnz ut_wait4_woken\n"
+	"	movq $-1, %rdi\n"
+	"	movl $0x40000000, %edx\n"	/* __WALL */
+	"	xorl %r10d, %r10d\n"
+	"	movl $61, %eax\n"		/* __NR_wait4 */
+	"ut_wait4_syscall:\n"
+	"	syscall\n"
+	"	ret\n"
+	"ut_wait4_woken:\n"
+	"	xorl %eax, %eax\n"
+	"	ret\n"
+	".size ut_wait4, .-ut_wait4\n");
+
+static void ut_wake(int sig, siginfo_t *si, void *ctx)
 {
+	ucontext_t *uc = ctx;
+	greg_t *ip = &uc->uc_mcontext.gregs[REG_RIP];
+
+	(void)sig;
+	(void)si;
 	ut_wake_pending = 1;
-	if (ut_in_wait) {
-		ut_in_wait = 0;
-		siglongjmp(ut_wait_jmp, 1);
-	}
+	if ((uintptr_t)*ip >= (uintptr_t)ut_wait4_test &&
+	    (uintptr_t)*ip <= (uintptr_t)ut_wait4_syscall)
+		*ip = (greg_t)(uintptr_t)ut_wait4_woken;
 }
 
 int stp_user_tracer_init(void)
@@ -86,10 +120,11 @@ int stp_user_tracer_init(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
-	/* SA_NODEFER: the jump out of the handler leaves the mask as it was.
-	 * SA_RESTART: a SIGIO outside the wait must not fail anyone's read. */
-	sa.sa_handler = ut_wake;
-	sa.sa_flags = SA_NODEFER | SA_RESTART;
+	/* SA_RESTART: a SIGIO outside the wait must not fail anyone's read,
+	 * and one inside it comes back at the syscall instruction, which
+	 * ut_wake moves out of the wait. */
+	sa.sa_sigaction = ut_wake;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	if (sigaction(UT_WAKE_SIG, &sa, NULL) < 0)
 		return -errno;
 	sigemptyset(&set);
@@ -361,28 +396,16 @@ int ut_wait_one(bool block)
 }
 
 /* Waits for a tracee event or a SIGIO: the pid with its status, 0 when
- * woken, -1 with errno.  The blocking wait only peeks (WNOWAIT): if
- * SIGIO jumps out of it after it returned, the event is still there for
- * the next round.  Only the WNOHANG waitpid, outside the jump window,
- * takes it. */
+ * woken, -1 with errno. */
 static pid_t ut_block_wait(int *status)
 {
-	siginfo_t si;
-	int r;
+	long r = ut_wait4(&ut_wake_pending, status);
 
-	if (sigsetjmp(ut_wait_jmp, 0))
-		return 0;
-	ut_in_wait = 1;
-	if (ut_wake_pending) {
-		ut_in_wait = 0;
-		return 0;
-	}
-	si.si_pid = 0;
-	r = waitid(P_ALL, 0, &si, WEXITED | WNOWAIT | __WALL);
-	ut_in_wait = 0;
-	if (r < 0)
+	if (r < 0) {
+		errno = (int)-r;
 		return -1;
-	return waitpid(si.si_pid, status, __WALL | WNOHANG);
+	}
+	return (pid_t)r;
 }
 
 /* Nothing to waitpid for: sleep on the fds and the next timer. */

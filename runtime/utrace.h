@@ -111,6 +111,9 @@ struct utrace_engine *utrace_attach_task(struct task_struct *target, int flags,
 struct utrace_engine *utrace_attach_pid(struct pid *pid, int flags,
 					const struct utrace_engine_ops *ops,
 					void *data);
+/* -EINVAL also for SYSCALL_EXIT in a kernel module built with
+ * UTRACE_NO_SYSCALL_EXIT (generated code without .syscall.return probes:
+ * the layer then leaves the sys_exit tracepoint alone). */
 int utrace_set_events(struct task_struct *target, struct utrace_engine *engine,
 		      unsigned long eventmask);
 int utrace_control(struct task_struct *target, struct utrace_engine *engine,

@@ -118,6 +118,9 @@ GlobalInfo *cg_global(Codegen *g, const VarDecl *v);
 const char *cg_type(Type t);
 
 /* emit_global.c */
+/* The kernel's utrace layer, once, before the first family that needs it
+ * (probe_process.c). */
+void emit_utrace_include(Codegen *g);
 void emit_globals(Codegen *g);
 void emit_globals_init(Codegen *g);	/* into SEC_LIFE, inside start */
 void emit_globals_free(Codegen *g);

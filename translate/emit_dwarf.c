@@ -66,9 +66,8 @@ void emit_dwarf_runtime(Codegen *g)
 		return;
 	/* The accessors read memory with stp_copy_from_user: the kernel's
 	 * utrace layer has it (the process family includes it too). */
-	cg_printf(g, SEC_EMBED, "\n#if defined(__KERNEL__) && !defined(STP_UTRACE_INCLUDED)\n"
-		  "#define STP_UTRACE_INCLUDED\n#include \"linux/utrace.c\"\n#endif\n"
-		  "#include \"loc2c.h\"\n");
+	emit_utrace_include(g);
+	cg_printf(g, SEC_EMBED, "#include \"loc2c.h\"\n");
 	if (probes || module)
 		/* unwind.c too: uprobes.c declares what it defines. */
 		cg_printf(g, SEC_EMBED, "#include \"uprobes.c\"\n#include \"unwind.c\"\n");

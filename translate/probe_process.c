@@ -266,6 +266,20 @@ static int narrowed(const DerivedProbe *dp, int *nrs, int max)
 	return u;
 }
 
+/* Only a .syscall.return probe asks utrace for syscall exits: without
+ * one the layer leaves the sys_exit tracepoint alone, which a traced
+ * syscall would otherwise pay for on its way out (doc/kernel-runtime.md). */
+void emit_utrace_include(Codegen *g)
+{
+	bool exits = false;
+	for (int i = 0; i < g->p->nprobes; i++)
+		exits |= g->p->probes[i]->family == &family_process &&
+			 g->p->probes[i]->kind == PROC_SYSCALL_RETURN;
+	cg_printf(g, SEC_EMBED, "\n#if defined(__KERNEL__) && !defined(STP_UTRACE_INCLUDED)\n"
+		  "#define STP_UTRACE_INCLUDED\n%s#include \"linux/utrace.c\"\n#endif\n",
+		  exits ? "" : "#define UTRACE_NO_SYSCALL_EXIT\n");
+}
+
 static void emit_decls(void *codegen, DerivedProbe **probes, int n)
 {
 	Codegen *g = cg_of(codegen);
@@ -279,9 +293,8 @@ static void emit_decls(void *codegen, DerivedProbe **probes, int n)
 		cg_printf(g, SEC_FAMILY, " };\n");
 	}
 	/* Before the handlers, which call its accessors. */
-	cg_printf(g, SEC_EMBED, "\n#if defined(__KERNEL__) && !defined(STP_UTRACE_INCLUDED)\n"
-		  "#define STP_UTRACE_INCLUDED\n#include \"linux/utrace.c\"\n#endif\n"
-		  "#include \"utrace-probes.c\"\n");
+	emit_utrace_include(g);
+	cg_printf(g, SEC_EMBED, "#include \"utrace-probes.c\"\n");
 	cg_printf(g, SEC_FAMILY, "\nstatic const struct stp_utrace_probe stp_utrace_probes[] = {\n");
 	for (int i = 0; i < n; i++) {
 		const ProcessData *d = probes[i]->data;

@@ -184,6 +184,10 @@ int utrace_set_events(struct task_struct *target, struct utrace_engine *engine,
 
 	if (eventmask & ~((1UL << _UTRACE_NEVENTS) - 1))
 		return -EINVAL;
+#ifdef UTRACE_NO_SYSCALL_EXIT
+	if (eventmask & UTRACE_EVENT(SYSCALL_EXIT))
+		return -EINVAL;	/* this module has no sys_exit probe */
+#endif
 	u = utrace_engine_lock(target, engine, &err);
 	if (!u)
 		return err;

@@ -346,8 +346,19 @@ struct utrace_tp {
 	const char *name;
 	void *probe;
 	struct tracepoint *tp;
+	bool watch_only;	/* not probed: only looked at for others' probes */
 	bool registered;
 };
+
+/* A module whose engines never ask for syscall exits (the generated code
+ * knows: no .syscall.return probe) defines UTRACE_NO_SYSCALL_EXIT, and a
+ * traced syscall does not pay for a sys_exit probe that would find
+ * nothing to report. */
+#ifdef UTRACE_NO_SYSCALL_EXIT
+#define UTRACE_SYS_EXIT_WATCH_ONLY true
+#else
+#define UTRACE_SYS_EXIT_WATCH_ONLY false
+#endif
 
 /* sched_process_free first on and last off: while any state exists, a
  * task cannot be freed without the layer knowing. */
@@ -357,7 +368,7 @@ static struct utrace_tp utrace_tps[] = {
 	{ "sched_process_exec", utrace_exec_probe },
 	{ "sched_process_exit", utrace_exit_probe },
 	{ "sys_enter", utrace_sys_enter_probe },
-	{ "sys_exit", utrace_sys_exit_probe },
+	{ "sys_exit", utrace_sys_exit_probe, .watch_only = UTRACE_SYS_EXIT_WATCH_ONLY },
 };
 #define UTRACE_TP_SYS_ENTER 4
 #define UTRACE_TP_SYS_EXIT 5
@@ -437,6 +448,8 @@ static int utrace_register_tps(void)
 			err = -ENOENT;
 			goto fail;
 		}
+		if (utrace_tps[i].watch_only)
+			continue;
 		err = tracepoint_probe_register(utrace_tps[i].tp, utrace_tps[i].probe, NULL);
 		if (err) {
 			pr_err("ustap utrace: cannot probe tracepoint %s: %d\n",

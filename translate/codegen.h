@@ -117,10 +117,11 @@ void cg_error(Codegen *g, Loc loc, const char *fmt, ...);
 GlobalInfo *cg_global(Codegen *g, const VarDecl *v);
 const char *cg_type(Type t);
 
-/* emit_global.c */
-/* The kernel's utrace layer, once, before the first family that needs it
- * (probe_process.c). */
+/* probe_process.c: the kernel's utrace layer, once, before the first
+ * family that needs it. */
 void emit_utrace_include(Codegen *g);
+
+/* emit_global.c */
 void emit_globals(Codegen *g);
 void emit_globals_init(Codegen *g);	/* into SEC_LIFE, inside start */
 void emit_globals_free(Codegen *g);

@@ -251,11 +251,13 @@ void dwarf_emit_decls(void *codegen, DerivedProbe **probes, int n)
 	for (int i = 0; i < n; i++) {
 		const DwarfProbeData *d = dwd(probes[i]);
 		bool ret = d->kind == DWP_FUNCTION_RETURN || d->kind == DWP_PLT_RETURN;
+		/* Armed in the same segment as its address: the offset moves with it. */
+		uint64_t armed = dw_armed_addr(probes[i]);
 		cg_printf(g, SEC_FAMILY, "\t{ .probe = &%s_desc, .path = %s, .offset = %#llx, .vaddr = %#llx",
 			  probe_cname(probes[i]),
 			  cg_quote(d->object, strlen(d->object)),
-			  (unsigned long long)dw_armed_offset(probes[i]),
-			  (unsigned long long)dw_armed_addr(probes[i]));
+			  (unsigned long long)(d->offset - (d->addr - armed)),
+			  (unsigned long long)armed);
 		if (d->kind == DWP_MARK && d->semaphore)
 			cg_printf(g, SEC_FAMILY, ", .sdt_sem = %#llx",
 				  (unsigned long long)d->semaphore_offset);

@@ -77,14 +77,13 @@ int dw_expand_statements(DwMatch *w);
 int dw_expand_marks(DwMatch *w);
 int dw_expand_plts(DwMatch *w);
 
-/* emit_dwarf.c: the family's pass-3 hooks (ProbeFamily.emit_*). */
 /* probe_dwarf_place.c: where a probe is armed -- its address, except a
  * .function probe whose handler cannot tell, which goes to the function's
  * entry. */
 bool dw_armed_at_entry(const DerivedProbe *dp);
 uint64_t dw_armed_addr(const DerivedProbe *dp);
-uint64_t dw_armed_offset(const DerivedProbe *dp);
 
+/* emit_dwarf.c: the family's pass-3 hooks (ProbeFamily.emit_*). */
 void dwarf_emit_decls(void *codegen, DerivedProbe **probes, int n);
 void dwarf_emit_init(void *codegen, DerivedProbe **probes, int n);
 void dwarf_emit_started(void *codegen, DerivedProbe **probes, int n);

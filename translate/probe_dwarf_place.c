@@ -11,6 +11,9 @@
  * instruction (push %rbp) in the breakpoint trap; the instruction after
  * the prologue is as often %rip-relative and stepped out of line, a
  * second trap (doc/uprobes.md has the figures). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* memmem */
+#endif
 #include "translate/probe_dwarf.h"
 #include "translate/cg_walk.h"
 #include "translate/sema.h"
@@ -22,16 +25,6 @@ typedef struct FrameUse {
 } FrameUse;
 
 static void func_reads_frame(FuncDecl *f, FrameUse *u);
-
-/* Embedded C reaches the probed registers only through a pt_regs: the
- * context's, or one it finds itself. */
-static bool c_reads_regs(const char *code, uint32_t len)
-{
-	for (uint32_t i = 0; i + 4 <= len; i++)
-		if (!memcmp(code + i, "regs", 4))
-			return true;
-	return false;
-}
 
 static bool visit_expr(Expr *e, void *data)
 {
@@ -70,8 +63,10 @@ static void func_reads_frame(FuncDecl *f, FrameUse *u)
 	if (u->reads || pmap_get(&u->seen, f))
 		return;
 	pmap_put(&u->seen, f, f);
+	/* Embedded C reaches the probed registers only through a pt_regs:
+	 * the context's, or one it finds itself. */
 	if (f->embedded)
-		u->reads = c_reads_regs(f->embedded, f->embedded_len);
+		u->reads = memmem(f->embedded, f->embedded_len, "regs", 4) != NULL;
 	else
 		walk_stmt(f->body, visit_expr, visit_stmt, u);
 }
@@ -91,10 +86,4 @@ bool dw_armed_at_entry(const DerivedProbe *dp)
 uint64_t dw_armed_addr(const DerivedProbe *dp)
 {
 	return dw_armed_at_entry(dp) ? dw_probe(dp)->func.entry : dw_probe(dp)->pub.addr;
-}
-
-uint64_t dw_armed_offset(const DerivedProbe *dp)
-{
-	const DwProbe *d = dw_probe(dp);
-	return d->pub.offset - (d->pub.addr - dw_armed_addr(dp));
 }

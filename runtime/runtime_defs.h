@@ -119,6 +119,12 @@
  * functions are static; generated code uses only some of them. */
 #define STP_API static __attribute__((__unused__))
 
+/* On a function of the traced-syscall path: every call it makes is
+ * inlined, down to what other units define.  Under TCG a call and its
+ * return cost about as much as a short function's body, and the path
+ * had a dozen. */
+#define STP_HOT __attribute__((__flatten__))
+
 #define STP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A source location for error messages, built by the translator:

@@ -293,7 +293,7 @@ STP_API void stp_probe_run(const struct stp_probe *p, struct task_struct *task,
 		goto put;
 	}
 	c = stp_session.contexts[cpu];
-	if (unlikely(stp_atomic_xchg(&c->busy, 1))) {
+	if (unlikely(!stp_cpu_flag_claim(&c->busy))) {
 		_stp_skip(STP_SKIP_REENTRANT);
 		goto put;
 	}
@@ -325,7 +325,7 @@ release:
 	c->probe_name = NULL;
 	c->task = NULL;
 	c->regs = NULL;
-	stp_atomic_set(&c->busy, 0);
+	stp_cpu_flag_release(&c->busy);
 put:
 	stp_cpu_put(cpu);
 }

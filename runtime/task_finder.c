@@ -405,12 +405,15 @@ static bool _stp_tf_wait_idle(void)
 	return stp_atomic_read(&stp_tf.active) == 0;
 }
 
-static void _stp_tf_detach(struct stp_tf_thread *t)
+/* False when a callback may still run (t's reference then stays): the
+ * syscall callbacks are not counted in stp_tf.active, so this wait is
+ * all that covers them. */
+static bool _stp_tf_detach(struct stp_tf_thread *t)
 {
 	int rc, tries;
 
 	if (!stp_atomic_xchg(&t->live, 0))
-		return;
+		return true;
 	rc = utrace_control(t->task, t->engine, UTRACE_DETACH);
 	/* A callback may be running on another CPU: wait for it, as the
 	 * record goes as soon as the last reference does. */
@@ -421,7 +424,11 @@ static void _stp_tf_detach(struct stp_tf_thread *t)
 			stp_msleep(1);
 		}
 	}
+	/* Better leaked than freed under a callback that never ended. */
+	if (rc == -EINPROGRESS)
+		return false;
 	_stp_tf_thread_put(t);
+	return true;
 }
 
 STP_API void stp_tf_stop(void)
@@ -437,7 +444,8 @@ STP_API void stp_tf_stop(void)
 
 		if (!stp_atomic_read(&t->used) || !_stp_tf_get_unless_zero(&t->refs))
 			continue;
-		_stp_tf_detach(t);
+		if (!_stp_tf_detach(t))
+			idle = false;
 		_stp_tf_thread_put(t);
 	}
 	idle = _stp_tf_wait_idle() && idle;

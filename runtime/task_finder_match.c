@@ -105,6 +105,18 @@ static unsigned long _stp_tf_utrace_events(const struct stp_tf_thread *t)
 	return ev;
 }
 
+/* A user of the finder that includes it may name the function it will
+ * pass to stp_tf_start() in STP_TF_LIKELY_FN: that one is called
+ * directly, as an indirect call costs a retpoline in the kernel. */
+#ifdef STP_TF_LIKELY_FN
+#define STP_TF_CALL_FN(...)                          \
+	(likely(stp_tf.fn == STP_TF_LIKELY_FN) ?     \
+		 STP_TF_LIKELY_FN(__VA_ARGS__) :      \
+		 stp_tf.fn(__VA_ARGS__))
+#else
+#define STP_TF_CALL_FN(...) stp_tf.fn(__VA_ARGS__)
+#endif
+
 static void _stp_tf_fire(struct stp_tf_thread *t, enum stp_tf_event ev, struct pt_regs *regs,
 			 long nr)
 {
@@ -113,5 +125,5 @@ static void _stp_tf_fire(struct stp_tf_thread *t, enum stp_tf_event ev, struct p
 
 	for (i = 0; i < STP_TF_MAXMATCH && p->match[i] >= 0; i++)
 		if (stp_tf.targets[p->match[i]].events & STP_TF_EV(ev))
-			stp_tf.fn((unsigned int)p->match[i], ev, t->task, regs, nr);
+			STP_TF_CALL_FN((unsigned int)p->match[i], ev, t->task, regs, nr);
 }

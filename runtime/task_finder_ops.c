@@ -7,12 +7,19 @@
  * the clone flags through unchanged on both platforms. */
 #define STP_TF_CLONE_THREAD 0x00010000UL
 
+/* Whether a callback may act: the finder runs and the attachment is
+ * still ours. */
+static bool _stp_tf_may_act(struct stp_tf_thread *t)
+{
+	return stp_atomic_read(&stp_tf.state) == STP_TF_RUNNING && stp_atomic_read(&t->live);
+}
+
 /* Counts the callback in (stp_tf_stop waits for it) and says whether it
- * may act: the finder runs and the attachment is still ours. */
+ * may act. */
 static bool _stp_tf_enter(struct stp_tf_thread *t)
 {
 	_stp_tf_add(&stp_tf.active, 1);
-	return stp_atomic_read(&stp_tf.state) == STP_TF_RUNNING && stp_atomic_read(&t->live);
+	return _stp_tf_may_act(t);
 }
 
 static void _stp_tf_leave(void)
@@ -28,9 +35,35 @@ static u32 _stp_tf_let_go(struct stp_tf_thread *t)
 	return UTRACE_DETACH;
 }
 
+/* The syscall callbacks are the hot path, and two atomic updates of one
+ * shared word were a good part of what a traced syscall cost: one that
+ * may act is not counted.  Nothing is lost: it creates no record and
+ * uses only t's, and t stays live until stp_tf_stop takes t->live,
+ * detaches the engine and waits in utrace_barrier() for the callback in
+ * progress before the reference goes (_stp_tf_detach).  The other ways
+ * t->live goes are t's own callbacks, which do not overlap this one, and
+ * reap, after the task's last syscall.  One that may not act lets go of
+ * t itself, counted in like every other callback; what it saw does not
+ * change back. */
+static u32 _stp_tf_hot_let_go(struct stp_tf_thread *t)
+{
+	_stp_tf_add(&stp_tf.active, 1);
+	return _stp_tf_let_go(t);
+}
+
+static void _stp_tf_make_pending(struct stp_tf_thread *t);
+
 /* The BEGIN and THREAD_BEGIN owed to t's image and t, before anything
- * else is reported from it. */
-static void _stp_tf_run_pending(struct stp_tf_thread *t)
+ * else is reported from it.  Inline: every syscall report asks, and the
+ * answer is nearly always no. */
+static inline void _stp_tf_run_pending(struct stp_tf_thread *t)
+{
+	if (unlikely(stp_atomic_read(&t->proc->begin) == STP_TF_IMG_PENDING ||
+		     t->tbegin_pending || (t->events & UTRACE_EVENT(QUIESCE))))
+		_stp_tf_make_pending(t);
+}
+
+static void _stp_tf_make_pending(struct stp_tf_thread *t)
 {
 	struct stp_tf_proc *p = t->proc;
 
@@ -179,13 +212,13 @@ static u32 _stp_tf_report_exec(u32 action, struct utrace_engine *engine,
 	return UTRACE_RESUME;
 }
 
-static u32 _stp_tf_report_syscall_entry(u32 action, struct utrace_engine *engine,
+STP_HOT static u32 _stp_tf_report_syscall_entry(u32 action, struct utrace_engine *engine,
 					struct pt_regs *regs)
 {
 	struct stp_tf_thread *t = engine->data;
 
-	if (!_stp_tf_enter(t))
-		return _stp_tf_let_go(t);
+	if (unlikely(!_stp_tf_may_act(t)))
+		return _stp_tf_hot_let_go(t);
 	/* A repeat report of an entry another engine held: already seen. */
 	if (!(action & UTRACE_SYSCALL_RESUMED)) {
 		_stp_tf_run_pending(t);
@@ -193,19 +226,18 @@ static u32 _stp_tf_report_syscall_entry(u32 action, struct utrace_engine *engine
 		if (t->proc->events & STP_TF_EV(STP_TF_SYSCALL))
 			_stp_tf_fire(t, STP_TF_SYSCALL, regs, t->sys_nr);
 	}
-	_stp_tf_leave();
 	return UTRACE_RESUME;
 }
 
-static u32 _stp_tf_report_syscall_exit(u32 action, struct utrace_engine *engine,
+STP_HOT static u32 _stp_tf_report_syscall_exit(u32 action, struct utrace_engine *engine,
 				       struct pt_regs *regs)
 {
 	struct stp_tf_thread *t = engine->data;
 	long nr;
 
 	(void)action;
-	if (!_stp_tf_enter(t))
-		return _stp_tf_let_go(t);
+	if (unlikely(!_stp_tf_may_act(t)))
+		return _stp_tf_hot_let_go(t);
 	/* The number the thread entered with: registers can say otherwise by
 	 * now (rt_sigreturn, restarts), and a return with no entry seen (the
 	 * engine came while the thread was inside the syscall) has only
@@ -217,14 +249,12 @@ static u32 _stp_tf_report_syscall_exit(u32 action, struct utrace_engine *engine,
 	 * not the command's: no return without its entry there. */
 	if (t->proc->exec_pending && t->sys_nr < 0) {
 		_stp_tf_run_pending(t);
-		_stp_tf_leave();
 		return UTRACE_RESUME;
 	}
 	t->sys_nr = -1;
 	_stp_tf_run_pending(t);
 	if (t->proc->events & STP_TF_EV(STP_TF_SYSCALL_RETURN))
 		_stp_tf_fire(t, STP_TF_SYSCALL_RETURN, regs, nr);
-	_stp_tf_leave();
 	return UTRACE_RESUME;
 }
 

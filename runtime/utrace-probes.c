@@ -6,6 +6,10 @@
 
 #include "utrace-probes.h"
 #include "context.h"
+
+static void _stp_up_fire(unsigned int target, enum stp_tf_event ev, struct task_struct *task,
+			 struct pt_regs *regs, long nr);
+#define STP_TF_LIKELY_FN _stp_up_fire
 #include "task_finder.c"
 
 static struct {

@@ -117,7 +117,30 @@ static inline int stp_atomic_xchg(stp_atomic_t *a, int v)
 	return atomic_xchg(a, v);
 }
 
-/* ---- reader/writer locks for globals: only try-locks in probes ---- */
+/* A flag of the current CPU's own (its context's busy word): only code
+ * on this CPU sets it, and what interrupts it (an interrupt, an NMI)
+ * ends before it goes on, so a plain test and set is atomic enough; a
+ * locked exchange per probe is not needed.  Other CPUs only read it. */
+static inline bool stp_cpu_flag_claim(stp_atomic_t *a)
+{
+	if (atomic_read(a))
+		return false;
+	atomic_set(a, 1);
+	barrier();
+	return true;
+}
+
+static inline void stp_cpu_flag_release(stp_atomic_t *a)
+{
+	atomic_set_release(a, 0);
+}
+
+/* ---- reader/writer locks for globals: only try-locks in probes ----
+ * Probes take them with preemption off already (stp_cpu_get), so the raw
+ * operations do: the kernel's out-of-line ones would add two calls and a
+ * preemption count round trip to every probe.  With lockdep the locks go
+ * through the kernel's functions, for it to see them (and on PREEMPT_RT,
+ * where they are other locks). */
 
 typedef rwlock_t stp_rwlock_t;
 
@@ -126,24 +149,30 @@ static inline void stp_rwlock_init(stp_rwlock_t *l)
 	rwlock_init(l);
 }
 
+#if defined(CONFIG_DEBUG_LOCK_ALLOC) || defined(CONFIG_PREEMPT_RT)
+#define STP_RW(op, l) op(l)
+#else
+#define STP_RW(op, l) do_raw_##op(l)
+#endif
+
 static inline bool stp_read_trylock(stp_rwlock_t *l)
 {
-	return read_trylock(l);
+	return STP_RW(read_trylock, l);
 }
 
 static inline bool stp_write_trylock(stp_rwlock_t *l)
 {
-	return write_trylock(l);
+	return STP_RW(write_trylock, l);
 }
 
 static inline void stp_read_unlock(stp_rwlock_t *l)
 {
-	read_unlock(l);
+	STP_RW(read_unlock, l);
 }
 
 static inline void stp_write_unlock(stp_rwlock_t *l)
 {
-	write_unlock(l);
+	STP_RW(write_unlock, l);
 }
 
 static inline void stp_udelay(unsigned int us)

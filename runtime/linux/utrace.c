@@ -19,6 +19,7 @@
 #include <linux/sched/signal.h>
 #include <linux/rcupdate.h>
 
+#include "../runtime_defs.h"	/* STP_HOT; the layer is also built alone */
 #include "../utrace.h"
 #include "utrace_compat.h"
 #include "utrace_internal.h"

@@ -194,7 +194,7 @@ int utrace_set_events(struct task_struct *target, struct utrace_engine *engine,
 	old = engine->flags;
 	WRITE_ONCE(engine->flags, eventmask);
 	utrace_recompute_locked(u);
-	smp_mb();	/* the new mask before reading engine->reporting */
+	smp_mb();	/* the new mask before reading u->reporting */
 	/* Events that can no longer happen to this task. */
 	if (u->exiting)
 		passed = ~(UTRACE_EVENT(DEATH) | UTRACE_EVENT(REAP));
@@ -202,7 +202,7 @@ int utrace_set_events(struct task_struct *target, struct utrace_engine *engine,
 		passed = ~UTRACE_EVENT(REAP);
 	if (eventmask & passed)
 		err = -EALREADY;
-	else if ((old & ~eventmask) && READ_ONCE(engine->reporting) && target != current)
+	else if ((old & ~eventmask) && target != current && utrace_callback_running_locked(u, engine))
 		err = -EINPROGRESS;	/* a callback for a dropped event may run now */
 	spin_unlock(&u->lock);
 	return err;
@@ -226,7 +226,7 @@ int utrace_control(struct task_struct *target, struct utrace_engine *engine,
 	switch (action) {
 	case UTRACE_DETACH:
 		utrace_detach_locked(u, engine, &gone);
-		if (READ_ONCE(engine->reporting) && target != current)
+		if (target != current && utrace_callback_running_locked(u, engine))
 			err = -EINPROGRESS;	/* utrace_barrier() waits for it */
 		else if (u->dead)
 			err = -EALREADY;	/* report_death already ran */
@@ -281,9 +281,21 @@ int utrace_barrier(struct task_struct *target, struct utrace_engine *engine)
 		return -ESRCH;
 	/* The target's own callbacks cannot run elsewhere meanwhile.  A
 	 * callback in progress is waited for by polling once a tick, which
-	 * spares every callback a wakeup check. */
-	if (target != current) {
-		while (smp_load_acquire(&engine->reporting)) {
+	 * spares every callback a wakeup check.  The report seen here
+	 * published the count of those before it, so a new count means it
+	 * ended. */
+	if (target != current && smp_load_acquire(&u->reporting)) {
+		unsigned long seen = smp_load_acquire(&u->reports);
+
+		for (;;) {
+			bool running;
+
+			spin_lock(&u->lock);
+			running = smp_load_acquire(&u->reports) == seen &&
+				  utrace_callback_running_locked(u, engine);
+			spin_unlock(&u->lock);
+			if (!running)
+				break;
 			if (!preemptible() || rcu_preempt_depth()) {
 				cpu_relax();
 				continue;

@@ -153,7 +153,7 @@ static unsigned long utrace_clone_flags(struct task_struct *parent, struct task_
  * which cannot happen while it runs, so no reference is needed after.
  * Tracepoint probes run with preemption off, which is an RCU read-side
  * section already. */
-static struct utrace *utrace_current(void)
+static __always_inline struct utrace *utrace_current(void)
 {
 	struct utrace *u;
 
@@ -294,7 +294,7 @@ static void utrace_unwanted_syscall(void)
 		utrace_sync_task_flag(current);
 }
 
-static void utrace_sys_enter_probe(void *data, struct pt_regs *regs, long id)
+STP_HOT static void utrace_sys_enter_probe(void *data, struct pt_regs *regs, long id)
 {
 	struct utrace *u = utrace_current();
 	unsigned long events = u ? READ_ONCE(u->events) : 0;
@@ -317,7 +317,7 @@ static void utrace_sys_enter_probe(void *data, struct pt_regs *regs, long id)
 	}
 }
 
-static void utrace_sys_exit_probe(void *data, struct pt_regs *regs, long ret)
+STP_HOT static void utrace_sys_exit_probe(void *data, struct pt_regs *regs, long ret)
 {
 	struct utrace *u = utrace_current();
 	unsigned long events = u ? READ_ONCE(u->events) : 0;

@@ -22,12 +22,21 @@
  *   the list holds the lock, sets modifying, then (full barrier) reads
  *   reporting.  One sees the other: either the modifier leaves the list
  *   alone, or the reporter waits for the lock before walking.
- * - A callback starts without the lock: the reporter sets
- *   engine->reporting, then (after a full barrier) checks that the engine
- *   is not detached; a detacher marks it detached, then (after a full
- *   barrier) reads engine->reporting.  One of the two sees the other, so
- *   after a detach either no callback starts or the detacher knows one
- *   runs (-EINPROGRESS; utrace_barrier waits for it to end).
+ * - A callback starts without the lock.  Over a single engine (the list
+ *   walked is one entry: the usual case, and the one a traced syscall
+ *   pays for) it has no barrier of its own: the one after setting
+ *   utrace->reporting comes before the reporter reads the engine's state
+ *   and flags; a detacher (or utrace_set_events) writes those, then
+ *   (after a full barrier) reads utrace->reporting.  One sees the other,
+ *   so after a detach either no callback starts or the detacher knows
+ *   the task reports and its one engine may be called (-EINPROGRESS;
+ *   utrace_barrier waits for the report to end: reporting clear, or
+ *   utrace->reports moved on).  Over several engines the detacher must
+ *   know which one is called, so the reporter sets engine->reporting,
+ *   then (after a full barrier) checks that the engine is not detached,
+ *   and the detacher reads engine->reporting after its barrier.  The list
+ *   does not change during a report, so both sides agree on which case
+ *   holds (utrace_callback_running_locked).
  *
  * Lifetime: the hash holds one reference to a task's state and each
  * engine one more, so an engine handle always reaches valid state (a
@@ -60,6 +69,7 @@ struct utrace {
 	unsigned long events;		/* union of the engines' event masks */
 	unsigned int nstop;		/* attached engines holding the task stopped */
 	enum utrace_resume_action resume; /* smallest request for the next safe point */
+	unsigned long reports;		/* reports ended; only the reporter writes */
 	bool reporting;			/* a report walks 'attached' */
 	bool modifying;			/* someone holding the lock changes 'attached' */
 	bool dirty;			/* engines wait for the reporter to (un)link them */

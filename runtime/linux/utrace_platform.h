@@ -28,7 +28,7 @@ struct utrace_engine {
 	struct list_head entry;		/* in its task's attached/attaching list */
 	struct utrace *utrace;		/* the task's state; fixed at attach */
 	unsigned int state;		/* UTRACE_ENGINE_* bits, under utrace->lock */
-	bool reporting;			/* a callback to it is running now */
+	bool reporting;			/* its callback runs (reports over 2+ engines) */
 };
 
 /* Sets the layer up (memory pools, tracepoints); 0 or -errno.  Call it

@@ -61,16 +61,22 @@ struct utrace_report {
 	u32 syscall;
 };
 
-/* Marks the engine as in a callback if it is attached and wants the
- * event; utrace_barrier() and a concurrent detach or set_events see the
- * mark.  No lock: the mark is published before the state and the mask are
- * read again, and utrace_mark_detached_locked() and utrace_set_events()
- * write those before reading the mark, each side with a full barrier, so
- * one side always sees the other. */
-static bool utrace_callback_start(struct utrace_engine *engine, unsigned long event)
+/* Whether the engine gets this event's callback now.  In a report over
+ * one engine, no barrier of its own: utrace_report() published
+ * utrace->reporting with a full barrier before reading any engine's
+ * state and flags, and a detacher or utrace_set_events() writes those,
+ * then (full barrier) reads utrace->reporting, so either this sees the
+ * change or the other side knows the one engine may be called.  Over
+ * several engines the other side must know which: the engine is marked
+ * in a callback, then (full barrier) its state is read again (see
+ * utrace_internal.h). */
+static __always_inline bool utrace_callback_start(struct utrace_engine *engine,
+						  unsigned long event, bool mark)
 {
 	if (!(READ_ONCE(engine->flags) & event) || !utrace_has_callback(engine->ops, event))
 		return false;	/* the common no: no barrier */
+	if (!mark)
+		return !(READ_ONCE(engine->state) & UTRACE_ENGINE_DETACHED);
 	WRITE_ONCE(engine->reporting, true);
 	smp_mb();
 	if ((READ_ONCE(engine->state) & UTRACE_ENGINE_DETACHED) ||
@@ -81,25 +87,32 @@ static bool utrace_callback_start(struct utrace_engine *engine, unsigned long ev
 	return true;
 }
 
-/* Applies a callback's result; the lock only for a stop or a detach, so
- * that when utrace_barrier() returns their effect is in place. */
-static void utrace_callback_finish(struct utrace *u, struct utrace_engine *engine,
-				   struct utrace_report *r, u32 ret)
+/* A callback's DETACH or STOP, under the lock, so that when
+ * utrace_barrier() returns its effect is in place. */
+static void utrace_callback_hold(struct utrace *u, struct utrace_engine *engine,
+				 enum utrace_resume_action action)
+{
+	spin_lock(&u->lock);
+	if (!(engine->state & UTRACE_ENGINE_DETACHED)) {
+		if (action == UTRACE_DETACH) {
+			utrace_mark_detached_locked(u, engine);
+			/* unlinked when the report ends */
+			WRITE_ONCE(u->dirty, true);
+		} else
+			utrace_set_stop_locked(u, engine);
+	}
+	spin_unlock(&u->lock);
+}
+
+/* Applies a callback's result.  Inline, like utrace_callback_start: a
+ * call costs a traced syscall more than the rest of this does. */
+static __always_inline void utrace_callback_finish(struct utrace *u, struct utrace_engine *engine,
+						   struct utrace_report *r, u32 ret)
 {
 	enum utrace_resume_action action = utrace_resume_action(ret);
 
-	if (action == UTRACE_DETACH || action == UTRACE_STOP) {
-		spin_lock(&u->lock);
-		if (!(engine->state & UTRACE_ENGINE_DETACHED)) {
-			if (action == UTRACE_DETACH) {
-				utrace_mark_detached_locked(u, engine);
-				/* unlinked when the report ends */
-				WRITE_ONCE(u->dirty, true);
-			} else
-				utrace_set_stop_locked(u, engine);
-		}
-		spin_unlock(&u->lock);
-	}
+	if (unlikely(action == UTRACE_DETACH || action == UTRACE_STOP))
+		utrace_callback_hold(u, engine, action);
 	/* Stepping is not supported here: it resumes. */
 	if (action == UTRACE_SINGLESTEP || action == UTRACE_BLOCKSTEP)
 		action = UTRACE_RESUME;
@@ -125,13 +138,15 @@ static u32 utrace_report(struct utrace *u, struct utrace_event *ev, u32 action,
 	struct utrace_report r = { .action = action, .syscall = 0 };
 	struct utrace_engine *engine;
 	LIST_HEAD(gone);
+	bool mark;
 
 	/* Only this task (or, once it is dead, the reap work) reports, so
 	 * reporting is ours to read.  Set, it means a callback made its own
 	 * task report again: that inner event is not reported. */
 	if (u->reporting || READ_ONCE(u->reaped))
 		return action;
-	WRITE_ONCE(u->reporting, true);
+	/* Released: whoever sees it set sees the reports ended before. */
+	smp_store_release(&u->reporting, true);
 	smp_mb();
 	if (smp_load_acquire(&u->modifying) || READ_ONCE(u->dirty)) {
 		spin_lock(&u->lock);
@@ -140,17 +155,23 @@ static u32 utrace_report(struct utrace *u, struct utrace_event *ev, u32 action,
 		spin_unlock(&u->lock);
 	}
 
+	/* The list stays as it is now until the report ends. */
+	mark = !list_is_singular(&u->attached);
 	list_for_each_entry(engine, &u->attached, entry) {
 		if (ev->event != UTRACE_EVENT(REAP) &&
-		    utrace_callback_start(engine, UTRACE_EVENT(QUIESCE)))
+		    utrace_callback_start(engine, UTRACE_EVENT(QUIESCE), mark))
 			utrace_callback_finish(u, engine, &r,
 					       engine->ops->report_quiesce(r.action | r.syscall,
 									   engine, ev->event));
-		if (ev->event && utrace_callback_start(engine, ev->event))
+		if (ev->event && utrace_callback_start(engine, ev->event, mark))
 			utrace_callback_finish(u, engine, &r,
 					       utrace_call(engine, ev, r.action | r.syscall));
 	}
 
+	/* The count first: utrace_barrier() takes a change of it, or reporting
+	 * clear, as the end of the report it waits for.  No wakeup: it polls,
+	 * so reports pay nothing for it. */
+	smp_store_release(&u->reports, u->reports + 1);
 	smp_store_release(&u->reporting, false);
 	if (READ_ONCE(u->nstop))
 		r.action = UTRACE_STOP;

@@ -156,7 +156,23 @@ static void utrace_mark_detached_locked(struct utrace *u, struct utrace_engine *
 	utrace_clear_stop_locked(u, engine);
 	WRITE_ONCE(engine->state, UTRACE_ENGINE_DETACHED);
 	WRITE_ONCE(engine->flags, 0);
-	smp_mb();	/* the state before our caller reads engine->reporting */
+	smp_mb();	/* the state before our caller reads u->reporting */
+}
+
+/* Under u->lock, after the caller's full barrier (the state or mask it
+ * changed first): whether a callback of the engine may run now on the
+ * task.  A report over several engines marks each callback; one over a
+ * single engine marks none, and then that engine may be called for as
+ * long as the report runs.  The list does not change while a report
+ * runs, so what is attached now is what the report walks. */
+static bool utrace_callback_running_locked(struct utrace *u, struct utrace_engine *engine)
+{
+	if (!READ_ONCE(u->reporting))
+		return false;
+	if (READ_ONCE(engine->reporting))
+		return true;
+	return list_is_singular(&u->attached) &&
+	       list_first_entry(&u->attached, struct utrace_engine, entry) == engine;
 }
 
 /* Detaches and unlinks the engine, or leaves the unlinking to the task

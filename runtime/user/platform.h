@@ -148,6 +148,24 @@ static inline int stp_atomic_xchg(stp_atomic_t *a, int v)
 	return __atomic_exchange_n(&a->counter, v, __ATOMIC_SEQ_CST);
 }
 
+/* A flag of the current slot's own (its context's busy word): only the
+ * thread holding the slot sets it, and a signal handler that interrupts
+ * it ends before it goes on, so a plain test and set is atomic enough.
+ * Other threads only read it. */
+static inline bool stp_cpu_flag_claim(stp_atomic_t *a)
+{
+	if (__atomic_load_n(&a->counter, __ATOMIC_RELAXED))
+		return false;
+	__atomic_store_n(&a->counter, 1, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	return true;
+}
+
+static inline void stp_cpu_flag_release(stp_atomic_t *a)
+{
+	__atomic_store_n(&a->counter, 0, __ATOMIC_RELEASE);
+}
+
 /* ---- reader/writer locks for globals ---- */
 
 typedef pthread_rwlock_t stp_rwlock_t;

@@ -1,7 +1,7 @@
 # The figures of peer.sh (sourced at its end, in $D): added costs against
 # the same process's bursts with nothing loaded, ratios of added costs,
 # and the targets of issue 8 item 9 and issue 6 item 7.
-declare -A label=([ours]="ustap" [stap]="SystemTap 4.8" [bpf]="bpftrace"
+declare -A label=([ours]="ustap" [oursb]="ustap (-B)" [stap]="SystemTap 4.8" [bpf]="bpftrace"
 	[tp]="minimal tp module" [oursfn]="ustap" [oursfe]="ustap" [bpffn]="bpftrace")
 
 # base.A: T and U run the same code; every burst with no tracer loaded
@@ -66,16 +66,19 @@ ratio_line() {
 	fi
 }
 
+syscall_tracers="ours stap bpf tp"
+[ -n "${BUILD_B:-}" ] && syscall_tracers="ours oursb stap bpf tp"
 say "A. getppid, $ROUNDS rounds, $N calls a burst, 2 bursts a load, pinned to one vCPU (TCG);"
 say "   min over bursts (added to no tracer), median; counts are getppid calls seen/made"
 base_row "no tracer (T and U bursts)" A
-for x in ours stap bpf tp; do
+for x in $syscall_tracers; do
 	row "traced by ${label[$x]}" $x traced A
 done
-for x in ours stap bpf tp; do
+for x in $syscall_tracers; do
 	row "untraced process, ${label[$x]} loaded" $x untraced A
 done
 ratio_line "traced: ustap/SystemTap added cost" ours stap traced A "<=" 0.5
+[ -n "${BUILD_B:-}" ] && ratio_line "traced: ustap (-B)/SystemTap added cost" oursb stap traced A "<=" 0.5
 ratio_line "traced: ustap/bpftrace added cost" ours bpf traced A "<=" 0.75
 ratio_line "traced: ustap/minimal module added cost" ours tp traced A
 if have ours untraced; then

@@ -4,7 +4,8 @@
 # Environment: PEER_DIR (programs, modules and notes the host made),
 # BUILD (the project's build folder: its staprun), BENCH_N (getppid
 # calls a burst), BENCH_HITS (work() calls a burst), BENCH_ROUNDS,
-# BENCH_TRACERS (a subset of ours,stap,bpf,tp,oursfn,oursfe,bpffn, to debug).
+# BENCH_TRACERS (a subset of ours,oursb,stap,bpf,tp,oursfn,oursfe,bpffn,
+# to debug), BUILD_B (another build folder: oursb is its module).
 #
 # Two long-lived processes pinned to vCPU 0 run one burst per byte they
 # read: T (bench_loop, the traced program) and U (the same binary under
@@ -76,6 +77,10 @@ why() { tr '\n' ' ' < "$1" | cut -c1-300; }
 # Each tracer: start (0 once attached), stop, and its count of the
 # probed events (getppid calls for the syscall tracers).
 start_ours() { bg_start "$D/ours.log" "$STAPRUN" "$W/peer_sc.ko" && bg_wait "$D/ours.log" '^ready' 120; }
+start_oursb() {
+	bg_start "$D/oursb.log" "$BUILD_B/staprun/staprun" "$W/peer_sc_b.ko" &&
+		bg_wait "$D/oursb.log" '^ready' 120
+}
 start_stap() { bg_start "$D/stap.log" /usr/bin/staprun "$W/peer_sc48.ko" && bg_wait "$D/stap.log" '^ready' 120; }
 start_bpf() {
 	bg_start "$D/bpf.log" bpftrace -e \
@@ -91,6 +96,7 @@ start_bpffn() {
 }
 stop_tp() { rmmod bench_tp; }
 count_ours() { sed -n 's/^count //p' "$D/ours.log"; }
+count_oursb() { sed -n 's/^count //p' "$D/oursb.log"; }
 count_stap() { sed -n 's/^count //p' "$D/stap.log"; }
 count_bpf() { sed -n 's/^@n\[110\]: //p' "$D/bpf.log"; }
 count_tp() { echo -; }
@@ -149,7 +155,9 @@ done
 command -v bpftrace > /dev/null || { broken[bpf]="no bpftrace"; broken[bpffn]="no bpftrace"; }
 
 for f in T U F; do burst $f > /dev/null; done	# TCG translates the loops once
-IFS=, read -r -a tracers <<< "${BENCH_TRACERS:-ours,stap,bpf,tp,oursfn,oursfe,bpffn}"
+default=ours,stap,bpf,tp,oursfn,oursfe,bpffn
+[ -n "${BUILD_B:-}" ] && default=ours,oursb,stap,bpf,tp,oursfn,oursfe,bpffn
+IFS=, read -r -a tracers <<< "${BENCH_TRACERS:-$default}"
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	for k in "${!tracers[@]}"; do

@@ -51,19 +51,9 @@ static u32 _stp_tf_hot_let_go(struct stp_tf_thread *t)
 	return _stp_tf_let_go(t);
 }
 
-static void _stp_tf_make_pending(struct stp_tf_thread *t);
-
 /* The BEGIN and THREAD_BEGIN owed to t's image and t, before anything
- * else is reported from it.  Inline: every syscall report asks, and the
- * answer is nearly always no. */
-static inline void _stp_tf_run_pending(struct stp_tf_thread *t)
-{
-	if (unlikely(stp_atomic_read(&t->proc->begin) == STP_TF_IMG_PENDING ||
-		     t->tbegin_pending || (t->events & UTRACE_EVENT(QUIESCE))))
-		_stp_tf_make_pending(t);
-}
-
-static void _stp_tf_make_pending(struct stp_tf_thread *t)
+ * else is reported from it. */
+static void _stp_tf_run_pending(struct stp_tf_thread *t)
 {
 	struct stp_tf_proc *p = t->proc;
 
@@ -213,7 +203,7 @@ static u32 _stp_tf_report_exec(u32 action, struct utrace_engine *engine,
 }
 
 STP_HOT static u32 _stp_tf_report_syscall_entry(u32 action, struct utrace_engine *engine,
-					struct pt_regs *regs)
+						struct pt_regs *regs)
 {
 	struct stp_tf_thread *t = engine->data;
 
@@ -230,7 +220,7 @@ STP_HOT static u32 _stp_tf_report_syscall_entry(u32 action, struct utrace_engine
 }
 
 STP_HOT static u32 _stp_tf_report_syscall_exit(u32 action, struct utrace_engine *engine,
-				       struct pt_regs *regs)
+					       struct pt_regs *regs)
 {
 	struct stp_tf_thread *t = engine->data;
 	long nr;

@@ -153,7 +153,7 @@ static unsigned long utrace_clone_flags(struct task_struct *parent, struct task_
  * which cannot happen while it runs, so no reference is needed after.
  * Tracepoint probes run with preemption off, which is an RCU read-side
  * section already. */
-static __always_inline struct utrace *utrace_current(void)
+static struct utrace *utrace_current(void)
 {
 	struct utrace *u;
 

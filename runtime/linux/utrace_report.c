@@ -70,8 +70,7 @@ struct utrace_report {
  * several engines the other side must know which: the engine is marked
  * in a callback, then (full barrier) its state is read again (see
  * utrace_internal.h). */
-static __always_inline bool utrace_callback_start(struct utrace_engine *engine,
-						  unsigned long event, bool mark)
+static bool utrace_callback_start(struct utrace_engine *engine, unsigned long event, bool mark)
 {
 	if (!(READ_ONCE(engine->flags) & event) || !utrace_has_callback(engine->ops, event))
 		return false;	/* the common no: no barrier */
@@ -87,32 +86,25 @@ static __always_inline bool utrace_callback_start(struct utrace_engine *engine,
 	return true;
 }
 
-/* A callback's DETACH or STOP, under the lock, so that when
- * utrace_barrier() returns its effect is in place. */
-static void utrace_callback_hold(struct utrace *u, struct utrace_engine *engine,
-				 enum utrace_resume_action action)
-{
-	spin_lock(&u->lock);
-	if (!(engine->state & UTRACE_ENGINE_DETACHED)) {
-		if (action == UTRACE_DETACH) {
-			utrace_mark_detached_locked(u, engine);
-			/* unlinked when the report ends */
-			WRITE_ONCE(u->dirty, true);
-		} else
-			utrace_set_stop_locked(u, engine);
-	}
-	spin_unlock(&u->lock);
-}
-
-/* Applies a callback's result.  Inline, like utrace_callback_start: a
- * call costs a traced syscall more than the rest of this does. */
-static __always_inline void utrace_callback_finish(struct utrace *u, struct utrace_engine *engine,
-						   struct utrace_report *r, u32 ret)
+/* Applies a callback's result; the lock only for a stop or a detach, so
+ * that when utrace_barrier() returns their effect is in place. */
+static void utrace_callback_finish(struct utrace *u, struct utrace_engine *engine,
+				   struct utrace_report *r, u32 ret)
 {
 	enum utrace_resume_action action = utrace_resume_action(ret);
 
-	if (unlikely(action == UTRACE_DETACH || action == UTRACE_STOP))
-		utrace_callback_hold(u, engine, action);
+	if (action == UTRACE_DETACH || action == UTRACE_STOP) {
+		spin_lock(&u->lock);
+		if (!(engine->state & UTRACE_ENGINE_DETACHED)) {
+			if (action == UTRACE_DETACH) {
+				utrace_mark_detached_locked(u, engine);
+				/* unlinked when the report ends */
+				WRITE_ONCE(u->dirty, true);
+			} else
+				utrace_set_stop_locked(u, engine);
+		}
+		spin_unlock(&u->lock);
+	}
 	/* Stepping is not supported here: it resumes. */
 	if (action == UTRACE_SINGLESTEP || action == UTRACE_BLOCKSTEP)
 		action = UTRACE_RESUME;

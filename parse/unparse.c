@@ -298,6 +298,24 @@ static void branch(StrBuf *b, const Stmt *s, int indent)
 	}
 }
 
+/* A statement that opens with %{ reads back as embedded C unless an
+ * assignment follows it, so any other expression that prints that way
+ * keeps parentheses. */
+static void expr_stmt(StrBuf *b, const Expr *e)
+{
+	StrBuf text = { 0 };
+	unparse_expr(&text, e);
+	bool assigns_to_embedded = e->kind == E_ASSIGN && e->left->kind == E_EMBEDDED;
+	bool wrap = text.len >= 2 && !memcmp(text.s, "%{", 2) && !assigns_to_embedded;
+	if (wrap)
+		sb_putc(b, '(');
+	sb_putn(b, text.s, text.len);
+	if (wrap)
+		sb_putc(b, ')');
+	sb_putc(b, ';');
+	sb_free(&text);
+}
+
 void unparse_stmt(StrBuf *b, const Stmt *s, int indent)
 {
 	switch ((StmtKind)s->kind) {
@@ -318,8 +336,7 @@ void unparse_stmt(StrBuf *b, const Stmt *s, int indent)
 		sb_putc(b, ';');
 		break;
 	case S_EXPR:
-		unparse_expr(b, s->expr);
-		sb_putc(b, ';');
+		expr_stmt(b, s->expr);
 		break;
 	case S_IF:
 		sb_puts(b, "if (");
